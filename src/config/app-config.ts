@@ -1,0 +1,147 @@
+/**
+ * The host app's configuration, read from the environment once at boot (DESIGN.md section 2). Every problem
+ * is reported at once, each naming its variable; the library itself never reads `process.env`.
+ */
+import { resolve } from 'node:path';
+
+export const DEVELOPMENT_JWT_SECRET = 'nest-stripe-connect-development-secret-not-for-production';
+
+export type DatabaseConfig =
+  { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+
+export type StripeConfig =
+  | {
+      kind: 'stripe';
+      secretKey: string;
+      apiBase: string;
+      webhookSecrets: string[];
+      connectWebhookSecrets: string[];
+    }
+  | { kind: 'unavailable'; reason: string };
+
+export interface AuthConfig {
+  jwtSecret: string;
+  /** True when no AUTH_JWT_SECRET was given and the well-known development secret is in use. */
+  developmentSecret: boolean;
+}
+
+export interface AppConfig {
+  port: number;
+  database: DatabaseConfig;
+  stripe: StripeConfig;
+  auth: AuthConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const STRIPE_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9_+/=-]+$/;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export function loadDatabaseConfig(env: Env, problems: string[] = []): DatabaseConfig {
+  const url = value(env, 'DATABASE_URL');
+  if (url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+      problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    }
+    return { kind: 'postgres', url };
+  }
+  return { kind: 'pglite', dataDir: resolve(value(env, 'PGLITE_DIR') ?? '.data') };
+}
+
+function loadStripeConfig(env: Env, problems: string[]): StripeConfig {
+  const secretKey = value(env, 'STRIPE_SECRET_KEY');
+  const apiBase = value(env, 'STRIPE_API_BASE') ?? 'https://api.stripe.com';
+  try {
+    const parsed = new URL(apiBase);
+    if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('protocol');
+  } catch {
+    problems.push('STRIPE_API_BASE must be an http:// or https:// URL');
+  }
+  const webhookSecrets = list(env.STRIPE_WEBHOOK_SECRET);
+  const connectWebhookSecrets = list(env.STRIPE_CONNECT_WEBHOOK_SECRET);
+  for (const [name, secrets] of [
+    ['STRIPE_WEBHOOK_SECRET', webhookSecrets],
+    ['STRIPE_CONNECT_WEBHOOK_SECRET', connectWebhookSecrets],
+  ] as const) {
+    if (secrets.some((secret) => !WEBHOOK_SECRET.test(secret))) {
+      problems.push(`${name} must be a comma-separated list of webhook signing secrets (whsec_…)`);
+    }
+  }
+  if (secretKey === undefined) {
+    return {
+      kind: 'unavailable',
+      reason:
+        'Stripe is not configured: STRIPE_SECRET_KEY is not set (the offline Stripe sandbox is not available yet).',
+    };
+  }
+  if (!STRIPE_KEY.test(secretKey)) {
+    problems.push('STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_… or rk_…)');
+  }
+  if (webhookSecrets.length === 0) {
+    problems.push('STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set');
+  }
+  if (connectWebhookSecrets.length === 0) {
+    problems.push('STRIPE_CONNECT_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY is set');
+  }
+  return { kind: 'stripe', secretKey, apiBase, webhookSecrets, connectWebhookSecrets };
+}
+
+export function loadAuthConfig(env: Env, problems: string[] = []): AuthConfig {
+  const jwtSecret = value(env, 'AUTH_JWT_SECRET');
+  if (jwtSecret !== undefined) {
+    if (jwtSecret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
+    return { jwtSecret, developmentSecret: false };
+  }
+  if (value(env, 'STRIPE_SECRET_KEY') !== undefined) {
+    problems.push('AUTH_JWT_SECRET is required when STRIPE_SECRET_KEY is set');
+  }
+  return { jwtSecret: DEVELOPMENT_JWT_SECRET, developmentSecret: true };
+}
+
+function loadPort(env: Env, problems: string[]): number {
+  const raw = value(env, 'PORT');
+  if (raw === undefined) return 3000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 0 || port > 65535) {
+    problems.push('PORT must be an integer from 0 to 65535');
+  }
+  return port;
+}
+
+/** Reads and validates the whole configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env): AppConfig {
+  const problems: string[] = [];
+  const config: AppConfig = {
+    port: loadPort(env, problems),
+    database: loadDatabaseConfig(env, problems),
+    stripe: loadStripeConfig(env, problems),
+    auth: loadAuthConfig(env, problems),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,38 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, Unique, type Relation } from 'typeorm';
+import { Account } from '../accounts/account.entity.js';
+import { StripeObjectColumns } from '../common/stripe-object.columns.js';
+
+/**
+ * A Stripe customer (`cus_…`). A platform customer (`accountId` null) carries its user id, one per user. A
+ * connected customer lives on a connected account and is tied to its user through `UserAccount`.
+ */
+@Entity({ name: 'stripe_customers' })
+@Unique('uq_stripe_customers_id_account_id', ['id', 'accountId'])
+@Index('uq_stripe_customers_platform_user_id', ['userId'], {
+  unique: true,
+  where: '"account_id" IS NULL AND "user_id" IS NOT NULL',
+})
+@Index('idx_stripe_customers_account_id', ['accountId'])
+export class Customer extends StripeObjectColumns {
+  /** The connected account the customer lives on; null for a platform customer. */
+  @Column({ name: 'account_id', type: 'varchar', length: 255, nullable: true })
+  accountId: string | null;
+
+  @ManyToOne(() => Account, { onDelete: 'CASCADE', nullable: true })
+  @JoinColumn({ name: 'account_id' })
+  account: Relation<Account> | null;
+
+  /** The platform user of a platform customer (connected customers link users through UserAccount). */
+  @Column({ name: 'user_id', type: 'varchar', length: 255, nullable: true })
+  userId: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  email: string | null;
+
+  @Column({ type: 'varchar', length: 3, nullable: true })
+  currency: string | null;
+
+  /** Set when Stripe reports the customer deleted. */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
+}

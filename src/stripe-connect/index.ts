@@ -1,0 +1,41 @@
+/** The public API of nest-stripe-connect. Nothing outside this file is public. */
+export { StripeConnectModule } from './stripe-connect.module.js';
+export {
+  MODULE_OPTIONS_TOKEN as STRIPE_CONNECT_MODULE_OPTIONS,
+  type StripeConnectModuleExtras,
+} from './stripe-connect.module-definition.js';
+export type {
+  ResolvedStripeConnectOptions,
+  StripeConnectModuleOptions,
+  StripeConnectUser,
+} from './stripe-connect.options.js';
+export { userFromJwtClaims } from './stripe-connect.options-resolver.js';
+export { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constants.js';
+export { InjectStripeClient } from './stripe/inject-stripe-client.decorator.js';
+export { ConnectUser } from './common/connect-user.decorator.js';
+export { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
+export {
+  StripeConnectPublic,
+  isStripeConnectPublicRoute,
+} from './common/stripe-connect-public.decorator.js';
+export { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
+export {
+  StripeConnectConfigError,
+  StripeConnectError,
+  StripeUnavailableError,
+} from './common/stripe-connect.errors.js';
+export { stripeConnectEntities } from './entities.js';
+export { stripeConnectMigrations } from './migrations.js';
+export { Account, type AccountType } from './accounts/account.entity.js';
+export { ExternalAccount } from './accounts/external-account.entity.js';
+export { Person } from './accounts/person.entity.js';
+export { Customer } from './customers/customer.entity.js';
+export { UserAccount } from './customers/user-account.entity.js';
+export { Charge } from './charges/charge.entity.js';
+export { Refund } from './charges/refund.entity.js';
+export { ApplicationFee } from './charges/application-fee.entity.js';
+export { Transfer } from './transfers/transfer.entity.js';
+export { TransferReversal } from './transfers/transfer-reversal.entity.js';
+export { Payout } from './transfers/payout.entity.js';
+export { StripeEvent, type StripeEventStatus } from './webhooks/stripe-event.entity.js';
+export { EventProcessingError } from './webhooks/event-processing-error.entity.js';

@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1795840076326 } from './migrations/1795840076326-initial.js';
+
+/** Every migration of the library, oldest first: add them to a host's own DataSource. */
+export const stripeConnectMigrations: (new () => MigrationInterface)[] = [Initial1795840076326];

@@ -1,0 +1,41 @@
+import { Module, type Provider } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
+import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
+import { stripeConnectEntities } from './entities.js';
+import { stripeClientProvider } from './stripe/stripe-client.provider.js';
+import { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constants.js';
+import {
+  ConfigurableModuleClass,
+  MODULE_OPTIONS_TOKEN,
+} from './stripe-connect.module-definition.js';
+import { resolveStripeConnectOptions } from './stripe-connect.options-resolver.js';
+
+const resolvedOptionsProvider: Provider = {
+  provide: STRIPE_CONNECT_OPTIONS,
+  useFactory: resolveStripeConnectOptions,
+  inject: [MODULE_OPTIONS_TOKEN],
+};
+
+/**
+ * Stripe Connect for a NestJS platform. Register with `StripeConnectModule.forRoot(options)` or
+ * `forRootAsync({ useFactory | useClass | useExisting })`; the host's TypeORM DataSource must include
+ * `stripeConnectEntities` and `stripeConnectMigrations`. Options are validated when the module starts.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(stripeConnectEntities)],
+  providers: [
+    resolvedOptionsProvider,
+    stripeClientProvider,
+    StripeConnectAuthGuard,
+    StripeConnectExceptionFilter,
+  ],
+  exports: [
+    STRIPE_CONNECT_OPTIONS,
+    STRIPE_CLIENT,
+    StripeConnectAuthGuard,
+    StripeConnectExceptionFilter,
+    TypeOrmModule,
+  ],
+})
+export class StripeConnectModule extends ConfigurableModuleClass {}

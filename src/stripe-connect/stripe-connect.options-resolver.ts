@@ -1,0 +1,99 @@
+import type { Request } from 'express';
+import { StripeConnectConfigError } from './common/stripe-connect.errors.js';
+import type {
+  ResolvedStripeConnectOptions,
+  StripeConnectModuleOptions,
+  StripeConnectUser,
+} from './stripe-connect.options.js';
+
+const STRIPE_KEY = /^(sk|rk)_(test|live)_\w+$/;
+const DEFAULT_API_BASE = 'https://api.stripe.com';
+
+interface JwtLikeUser {
+  sub?: unknown;
+  role?: unknown;
+}
+
+/** The default `getUser`: the claims a bearer-JWT guard left on `req.user`. */
+export function userFromJwtClaims(request: Request): StripeConnectUser | undefined {
+  const claims = (request as Request & { user?: JwtLikeUser }).user;
+  if (!claims || typeof claims.sub !== 'string' || claims.sub === '') return undefined;
+  return { id: claims.sub, platform: claims.role === 'platform' };
+}
+
+function secrets(name: string, value: unknown, problems: string[]): string[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.some((s) => typeof s !== 'string' || !s.startsWith('whsec_'))
+  ) {
+    problems.push(`${name} must be a non-empty list of webhook signing secrets (whsec_…)`);
+    return [];
+  }
+  return value as string[];
+}
+
+/** Validates the options when the module starts and applies defaults; names every bad option at once. */
+export function resolveStripeConnectOptions(
+  options: StripeConnectModuleOptions | undefined,
+): ResolvedStripeConnectOptions {
+  const problems: string[] = [];
+  if (!options || typeof options !== 'object') {
+    throw new StripeConnectConfigError(['options are required']);
+  }
+  const getUser = options.getUser
+    ? (request: Request) => options.getUser!(request) ?? undefined
+    : userFromJwtClaims;
+  if (options.getUser !== undefined && typeof options.getUser !== 'function') {
+    problems.push('getUser must be a function');
+  }
+
+  if (options.withoutStripe) {
+    if (typeof options.withoutStripe.reason !== 'string' || !options.withoutStripe.reason.trim()) {
+      problems.push('withoutStripe.reason must say why Stripe is unavailable');
+    }
+    if (options.secretKey) problems.push('secretKey and withoutStripe cannot both be set');
+    if (problems.length) throw new StripeConnectConfigError(problems);
+    return { stripe: { available: false, reason: options.withoutStripe.reason }, getUser };
+  }
+
+  if (!options.secretKey) {
+    problems.push('secretKey is required (a Stripe secret key, sk_…), unless withoutStripe is set');
+  } else if (!STRIPE_KEY.test(options.secretKey)) {
+    problems.push('secretKey must be a Stripe secret or restricted key (sk_… or rk_…)');
+  }
+  const webhookSecrets = secrets('webhookSecrets', options.webhookSecrets, problems);
+  const connectWebhookSecrets = secrets(
+    'connectWebhookSecrets',
+    options.connectWebhookSecrets,
+    problems,
+  );
+  let apiBase: URL | undefined;
+  try {
+    apiBase = new URL(options.apiBase ?? DEFAULT_API_BASE);
+    if (!['http:', 'https:'].includes(apiBase.protocol)) throw new Error('protocol');
+  } catch {
+    problems.push('apiBase must be an http:// or https:// URL');
+  }
+  const maxNetworkRetries = options.maxNetworkRetries ?? 2;
+  if (!Number.isInteger(maxNetworkRetries) || maxNetworkRetries < 0 || maxNetworkRetries > 10) {
+    problems.push('maxNetworkRetries must be an integer from 0 to 10');
+  }
+  const timeoutMs = options.timeoutMs ?? 80_000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    problems.push('timeoutMs must be a positive integer');
+  }
+  if (problems.length) throw new StripeConnectConfigError(problems);
+  return {
+    stripe: {
+      available: true,
+      secretKey: options.secretKey!,
+      apiBase: apiBase!,
+      webhookSecrets,
+      connectWebhookSecrets,
+      maxNetworkRetries,
+      timeoutMs,
+    },
+    getUser,
+  };
+}

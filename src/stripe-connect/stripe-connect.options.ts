@@ -1,0 +1,50 @@
+import type { Request } from 'express';
+
+/** The caller of a library route, as the host's authentication identified them. */
+export interface StripeConnectUser {
+  /** The platform's user id. */
+  id: string;
+  /** True for the platform's own back office, which may act on every account and move money. */
+  platform: boolean;
+}
+
+export interface StripeConnectModuleOptions {
+  /** Stripe secret or restricted key (`sk_…`/`rk_…`). Required unless `withoutStripe` is set. */
+  secretKey?: string;
+  /** Base URL of the Stripe API; default `https://api.stripe.com`. Any Stripe-compatible server works. */
+  apiBase?: string;
+  /** Signing secrets of the platform webhook endpoint (several during a rotation). Required with a key. */
+  webhookSecrets?: string[];
+  /** Signing secrets of the Connect webhook endpoint (several during a rotation). Required with a key. */
+  connectWebhookSecrets?: string[];
+  /** Retries of a failed network request by the SDK, with the same idempotency key; default 2. */
+  maxNetworkRetries?: number;
+  /** Timeout of one Stripe request in milliseconds; default 80 000 (the SDK's). */
+  timeoutMs?: number;
+  /**
+   * Start without Stripe: every route or service call that needs Stripe fails with `StripeUnavailableError`
+   * (HTTP 503) carrying this reason. Routes that only read the local mirror keep working.
+   */
+  withoutStripe?: { reason: string };
+  /**
+   * Who is calling, from the request. Default: `{ id: req.user.sub, platform: req.user.role === 'platform' }`
+   * (a bearer JWT verified by the host's guard), or no user when `req.user` is absent.
+   */
+  getUser?: (request: Request) => StripeConnectUser | undefined | null;
+}
+
+/** The options after validation, with defaults applied. */
+export interface ResolvedStripeConnectOptions {
+  stripe:
+    | {
+        available: true;
+        secretKey: string;
+        apiBase: URL;
+        webhookSecrets: string[];
+        connectWebhookSecrets: string[];
+        maxNetworkRetries: number;
+        timeoutMs: number;
+      }
+    | { available: false; reason: string };
+  getUser: (request: Request) => StripeConnectUser | undefined;
+}
