@@ -1,4 +1,4 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -25,12 +25,6 @@ export function stripeConnectOptions(stripe: StripeConfig): StripeConnectModuleO
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    if (config.auth.developmentSecret) {
-      new Logger('Auth').warn(
-        'AUTH_JWT_SECRET is not set: bearer tokens are signed with the well-known DEVELOPMENT secret. ' +
-          'Anyone can mint tokens. Set AUTH_JWT_SECRET before exposing this service.',
-      );
-    }
     return {
       module: AppModule,
       imports: [

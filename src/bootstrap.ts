@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger, type INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
@@ -13,11 +13,21 @@ import { describeDatabase } from './database/data-source-options.js';
  */
 export async function bootstrap(
   env: Record<string, string | undefined>,
+  options: { logLevels?: LogLevel[] } = {},
 ): Promise<{ app: INestApplication; config: AppConfig }> {
   const config = loadConfig(env);
-  const logger = new Logger('Bootstrap');
   const started = Date.now();
-  const app = await NestFactory.create(AppModule.forRoot(config), { rawBody: true });
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    rawBody: true,
+    ...(options.logLevels ? { logger: options.logLevels } : {}),
+  });
+  const logger = new Logger('Bootstrap');
+  if (config.auth.developmentSecret) {
+    logger.warn(
+      'AUTH_JWT_SECRET is not set: bearer tokens are signed with the well-known DEVELOPMENT secret, so ' +
+        'anyone can mint them. Set AUTH_JWT_SECRET before exposing this service.',
+    );
+  }
   configureApp(app);
   await app.listen(config.port);
   const stripe =

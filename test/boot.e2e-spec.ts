@@ -1,0 +1,60 @@
+/** The real entry point (`bootstrap(env, { logLevels: ['error'] })`, what `npm start` runs) on the embedded defaults. */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { bootstrap } from '../src/bootstrap.js';
+import { ConfigError } from '../src/config/app-config.js';
+import { Account } from '../src/stripe-connect/index.js';
+
+describe('bootstrap', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it('refuses to start on a bad configuration, naming every variable', async () => {
+    const failure = bootstrap(
+      { STRIPE_SECRET_KEY: 'sk_test_x', PORT: '-5' },
+      { logLevels: ['error'] },
+    );
+    await expect(failure).rejects.toBeInstanceOf(ConfigError);
+    await expect(failure).rejects.toThrow(
+      /PORT must be[\s\S]*STRIPE_WEBHOOK_SECRET is required[\s\S]*STRIPE_CONNECT_WEBHOOK_SECRET is required[\s\S]*AUTH_JWT_SECRET is required/,
+    );
+  });
+
+  it('starts with no database URL and no Stripe key, and keeps its data across a restart', async () => {
+    // A fresh data folder, as on a first `npm start`: the first boot creates and migrates it.
+    const dataDir = join(inject('testDatabaseRun').root, `boot-${process.pid}`);
+    dirs.push(dataDir);
+    const env = { PGLITE_DIR: dataDir, PORT: '0' };
+
+    const first = await bootstrap(env, { logLevels: ['error'] });
+    try {
+      expect(first.config.database).toEqual({ kind: 'pglite', dataDir });
+      expect(first.config.stripe.kind).toBe('unavailable');
+      await request(first.app.getHttpServer()).get('/health').expect(200);
+      await first.app.get(DataSource).getRepository(Account).insert({
+        id: 'acct_survives_restart',
+        type: 'custom',
+        userId: 'seller-restart',
+      });
+    } finally {
+      await first.app.close();
+    }
+
+    const second = await bootstrap(env, { logLevels: ['error'] });
+    try {
+      await request(second.app.getHttpServer()).get('/health').expect(200);
+      const kept = await second.app
+        .get(DataSource)
+        .getRepository(Account)
+        .findOneBy({ id: 'acct_survives_restart' });
+      expect(kept?.userId).toBe('seller-restart');
+    } finally {
+      await second.app.close();
+    }
+  });
+});
