@@ -1,5 +1,6 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { createStripeConnectValidationPipe } from './stripe-connect/index.js';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -16,9 +17,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /** What main.ts and the end-to-end tests both apply to the Nest application. */
 export function configureApp(app: INestApplication): INestApplication {
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-  );
+  // Whitelist, refuse unknown fields, transform; failures answer 400 with `errors` per field.
+  app.useGlobalPipes(createStripeConnectValidationPipe());
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;

@@ -1,4 +1,6 @@
-import { Controller, Get, Inject, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Length, Min, ValidateNested } from 'class-validator';
 import request from 'supertest';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,22 @@ import {
 } from '../src/stripe-connect/index.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
+class AddressInput {
+  @IsString()
+  @Length(2, 2)
+  country: string;
+}
+
+class EchoInput {
+  @IsInt()
+  @Min(1)
+  amount: number;
+
+  @ValidateNested()
+  @Type(() => AddressInput)
+  address: AddressInput;
+}
+
 /** A route shaped like the library's own: the library's guard, filter and Stripe client. */
 @Controller('test-connect')
 @UseGuards(StripeConnectAuthGuard)
@@ -22,6 +40,11 @@ class ProbeController {
   @Get('me')
   me(@ConnectUser() user: StripeConnectUser): StripeConnectUser {
     return user;
+  }
+
+  @Post('echo')
+  echo(@Body() input: EchoInput): { amount: number; isDto: boolean } {
+    return { amount: input.amount, isDto: input instanceof EchoInput };
   }
 
   @Get('balance')
@@ -98,5 +121,24 @@ describe('health, authentication and the no-Stripe mode', () => {
       code: 'stripe_unavailable',
       message: 'Stripe is not configured in this test',
     });
+  });
+
+  it('validates bodies with field-level errors, refusing unknown fields', async () => {
+    const token = await t.token('user-42');
+    const bad = await request(t.app.getHttpServer())
+      .post('/test-connect/echo')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ amount: 0, address: { country: 'USA' }, admin: true })
+      .expect(400);
+    expect(bad.body).toMatchObject({ statusCode: 400, code: 'validation_failed' });
+    expect(Object.keys(bad.body.errors).sort()).toEqual(['address.country', 'admin', 'amount']);
+    expect(bad.body.errors.admin).toEqual(['property admin should not exist']);
+
+    const good = await request(t.app.getHttpServer())
+      .post('/test-connect/echo')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ amount: 5, address: { country: 'US' } })
+      .expect(201);
+    expect(good.body).toEqual({ amount: 5, isDto: true });
   });
 });

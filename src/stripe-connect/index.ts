@@ -18,6 +18,12 @@ export {
   StripeConnectPublic,
   isStripeConnectPublicRoute,
 } from './common/stripe-connect-public.decorator.js';
+export {
+  createStripeConnectValidationPipe,
+  fieldErrorsOf,
+  validationFailed,
+  type FieldErrors,
+} from './common/validation.js';
 export { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 export {
   StripeConnectConfigError,
