@@ -1,0 +1,1127 @@
+/**
+ * Connected accounts (`/v1/accounts`), their external accounts and capabilities, and the platform's own
+ * account (`/v1/account`), in the shapes of today's API: `requirements`, `future_requirements`,
+ * `capabilities`, `controller`, `individual` / `company` (never echoing id numbers), `tos_acceptance`.
+ */
+import type { FormObject, FormValue } from '../form-codec.js';
+import { invalidParam, invalidRequest, resourceMissing } from '../sandbox.errors.js';
+import { newId } from '../sandbox.ids.js';
+import { matchesRange, paginate } from '../sandbox.list.js';
+import type { StoredObject } from '../sandbox.store.js';
+import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
+import { deriveStatus, type AccountState } from './account-requirements.js';
+import { readBankAccount, type BankAccountDetails } from './bank-accounts.js';
+import { CAPABILITIES, SANDBOX_COUNTRIES } from './countries.js';
+import {
+  applyMetadata,
+  mergeHash,
+  onlyKeys,
+  optionalBoolean,
+  optionalHash,
+  optionalInteger,
+  optionalString,
+  previousAttributes,
+} from './params.js';
+
+type AccountType = 'custom' | 'express' | 'standard';
+
+interface AccountData extends Omit<AccountState, 'external_account_count'> {
+  id: string;
+  object: 'account';
+  controller: Record<string, unknown>;
+  email: string | null;
+  metadata: Record<string, string>;
+  settings: Record<string, unknown>;
+  created: number;
+  default_currency: string;
+  individual_person_id: string | null;
+  deleted?: boolean;
+}
+
+interface ExternalAccountData extends BankAccountDetails {
+  id: string;
+  object: 'bank_account';
+  account: string;
+  default_for_currency: boolean;
+  metadata: Record<string, string>;
+  status: string;
+}
+
+const ADDRESS_KEYS = ['line1', 'line2', 'city', 'state', 'postal_code', 'country'];
+const INDIVIDUAL_KEYS = [
+  'address',
+  'dob',
+  'email',
+  'first_name',
+  'last_name',
+  'phone',
+  'id_number',
+  'ssn_last_4',
+  'gender',
+  'maiden_name',
+  'metadata',
+  'political_exposure',
+];
+const COMPANY_KEYS = [
+  'address',
+  'name',
+  'phone',
+  'tax_id',
+  'registration_number',
+  'structure',
+  'owners_provided',
+  'directors_provided',
+  'executives_provided',
+];
+const PROFILE_KEYS = [
+  'mcc',
+  'name',
+  'product_description',
+  'support_email',
+  'support_phone',
+  'support_url',
+  'url',
+];
+const ACCOUNT_PARAMS = [
+  'business_profile',
+  'business_type',
+  'capabilities',
+  'company',
+  'default_currency',
+  'email',
+  'external_account',
+  'individual',
+  'metadata',
+  'settings',
+  'tos_acceptance',
+];
+
+function controllerFor(type: AccountType): Record<string, unknown> {
+  switch (type) {
+    case 'custom':
+      return {
+        fees: { payer: 'application_custom' },
+        is_controller: true,
+        losses: { payments: 'application' },
+        requirement_collection: 'application',
+        stripe_dashboard: { type: 'none' },
+        type: 'application',
+      };
+    case 'express':
+      return {
+        fees: { payer: 'application_express' },
+        is_controller: true,
+        losses: { payments: 'application' },
+        requirement_collection: 'stripe',
+        stripe_dashboard: { type: 'express' },
+        type: 'application',
+      };
+    default:
+      return {
+        fees: { payer: 'account' },
+        is_controller: true,
+        losses: { payments: 'stripe' },
+        requirement_collection: 'stripe',
+        stripe_dashboard: { type: 'full' },
+        type: 'application',
+      };
+  }
+}
+
+/** `controller` properties instead of `type`: the type they amount to. */
+function typeFromController(controller: FormObject): AccountType {
+  const dashboard = (controller.stripe_dashboard as FormObject | undefined)?.type;
+  const collection = controller.requirement_collection;
+  if (dashboard === 'express') return 'express';
+  if (dashboard === 'none' || collection === 'application') return 'custom';
+  return 'standard';
+}
+
+function readAddress(value: FormValue, param: string, country: string): FormObject {
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidParam(
+      param,
+      `Invalid object: ${param} must be a hash`,
+      'parameter_invalid_object',
+    );
+  }
+  onlyKeys(value, ADDRESS_KEYS, param);
+  const state = value.state;
+  if (
+    typeof state === 'string' &&
+    state &&
+    SANDBOX_COUNTRIES[country]?.hasState &&
+    !/^[A-Za-z]{2,3}$/.test(state)
+  ) {
+    throw invalidParam(`${param}[state]`, `Invalid state: ${state}`, 'invalid_address_state');
+  }
+  return value;
+}
+
+function readDob(value: FormValue, param: string, now: number): Record<string, number> {
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidParam(
+      param,
+      `Invalid object: ${param} must be a hash`,
+      'parameter_invalid_object',
+    );
+  }
+  onlyKeys(value, ['day', 'month', 'year'], param);
+  const year = optionalInteger(value, 'year', `${param}[year]`);
+  const month = optionalInteger(value, 'month', `${param}[month]`);
+  const day = optionalInteger(value, 'day', `${param}[day]`);
+  const currentYear = new Date(now * 1000).getUTCFullYear();
+  if (day !== undefined && (day < 1 || day > 31))
+    throw invalidParam(`${param}[day]`, 'Invalid day: must be between 1 and 31');
+  if (month !== undefined && (month < 1 || month > 12))
+    throw invalidParam(`${param}[month]`, 'Invalid month: must be between 1 and 12');
+  if (year !== undefined && (year < 1900 || year > currentYear)) {
+    throw invalidParam(`${param}[year]`, `Invalid year: must be between 1900 and ${currentYear}`);
+  }
+  if (year !== undefined && month !== undefined && day !== undefined) {
+    const date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCDate() !== day) throw invalidParam(`${param}[day]`, 'Invalid date of birth');
+    const age = (now * 1000 - date.getTime()) / (365.25 * 24 * 3600 * 1000);
+    if (age < 13)
+      throw invalidParam(
+        `${param}[year]`,
+        'You must be at least 13 years of age.',
+        'invalid_dob_age_under_minimum',
+      );
+  }
+  return {
+    ...(day !== undefined ? { day } : {}),
+    ...(month !== undefined ? { month } : {}),
+    ...(year !== undefined ? { year } : {}),
+  };
+}
+
+function readIndividual(
+  current: Record<string, unknown> | null,
+  value: FormObject,
+  country: string,
+  now: number,
+): Record<string, unknown> {
+  onlyKeys(value, INDIVIDUAL_KEYS, 'individual');
+  const { address, dob, metadata: _metadata, ...plain } = value;
+  const next = mergeHash(current, plain);
+  if (address !== undefined)
+    next.address = mergeHash(
+      current?.address as Record<string, unknown>,
+      readAddress(address, 'individual[address]', country),
+    );
+  if (dob !== undefined)
+    next.dob = { ...(current?.dob as object), ...readDob(dob, 'individual[dob]', now) };
+  const ssn = optionalString(value, 'ssn_last_4', 'individual[ssn_last_4]');
+  if (ssn && !/^\d{4}$/.test(ssn))
+    throw invalidParam(
+      'individual[ssn_last_4]',
+      'Invalid ssn_last_4: must be 4 digits',
+      'invalid_ssn_last_4',
+    );
+  const idNumber = optionalString(value, 'id_number', 'individual[id_number]');
+  if (idNumber && country === 'US' && !/^\d{9}$/.test(idNumber.replace(/-/g, ''))) {
+    throw invalidParam(
+      'individual[id_number]',
+      'Invalid id_number: a US SSN has 9 digits',
+      'invalid_tax_id',
+    );
+  }
+  const email = optionalString(value, 'email', 'individual[email]');
+  if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+    throw invalidParam('individual[email]', `Invalid email address: ${email}`, 'email_invalid');
+  if (value.metadata !== undefined)
+    next.metadata = applyMetadata((current?.metadata as Record<string, string>) ?? {}, value);
+  // Stripe never returns id numbers; the sandbox does not even keep them, only that they were given.
+  if (idNumber) next.id_number_provided = true;
+  if (ssn) next.ssn_last_4_provided = true;
+  delete next.id_number;
+  delete next.ssn_last_4;
+  return next;
+}
+
+function readCompany(
+  current: Record<string, unknown> | null,
+  value: FormObject,
+  country: string,
+): Record<string, unknown> {
+  onlyKeys(value, COMPANY_KEYS, 'company');
+  const { address, ...plain } = value;
+  const next = mergeHash(current, plain);
+  if (address !== undefined)
+    next.address = mergeHash(
+      current?.address as Record<string, unknown>,
+      readAddress(address, 'company[address]', country),
+    );
+  for (const flag of ['owners_provided', 'directors_provided', 'executives_provided']) {
+    const parsed = optionalBoolean(value, flag, `company[${flag}]`);
+    if (parsed !== undefined) next[flag] = parsed;
+  }
+  const taxId = optionalString(value, 'tax_id', 'company[tax_id]');
+  if (taxId && country === 'US' && !/^\d{9}$/.test(taxId.replace(/-/g, ''))) {
+    throw invalidParam(
+      'company[tax_id]',
+      'Invalid tax_id: a US EIN has 9 digits',
+      'invalid_tax_id',
+    );
+  }
+  if (taxId) next.tax_id_provided = true;
+  delete next.tax_id;
+  delete next.registration_number;
+  return next;
+}
+
+function readBusinessProfile(
+  current: Record<string, unknown>,
+  value: FormObject,
+): Record<string, unknown> {
+  onlyKeys(value, PROFILE_KEYS, 'business_profile');
+  const mcc = optionalString(value, 'mcc', 'business_profile[mcc]');
+  if (mcc && !/^\d{4}$/.test(mcc))
+    throw invalidParam('business_profile[mcc]', `Invalid mcc: ${mcc}`, 'invalid_mcc');
+  const url = optionalString(value, 'url', 'business_profile[url]');
+  if (url) {
+    try {
+      new URL(url.includes('://') ? url : `https://${url}`);
+    } catch {
+      throw invalidParam('business_profile[url]', `Not a valid URL`, 'url_invalid');
+    }
+  }
+  return mergeHash(current, value);
+}
+
+export function registerAccountRoutes(sandbox: StripeSandbox): void {
+  const store = sandbox.store;
+
+  const externalAccountsOf = (accountId: string) =>
+    store.list<ExternalAccountData>('external_account', (e) => e.scope === accountId);
+
+  const renderExternalAccount = (stored: StoredObject): Record<string, unknown> => {
+    const {
+      payout_failure_code: _code,
+      instant_payouts: instant,
+      ...visible
+    } = stored.data as unknown as ExternalAccountData;
+    return {
+      ...visible,
+      account_type: null,
+      available_payout_methods: instant ? ['standard', 'instant'] : ['standard'],
+      bank_name: 'STRIPE TEST BANK',
+      customer: null,
+      future_requirements: {
+        currently_due: [],
+        errors: [],
+        past_due: [],
+        pending_verification: [],
+      },
+      requirements: { currently_due: [], errors: [], past_due: [], pending_verification: [] },
+    };
+  };
+  sandbox.renderer('external_account', ['ba'], renderExternalAccount);
+
+  const stateOf = (data: AccountData): AccountState => ({
+    ...data,
+    external_account_count: externalAccountsOf(data.id).length,
+  });
+
+  const renderPerson = (data: AccountData): Record<string, unknown> | undefined => {
+    if (!data.individual || data.business_type !== 'individual') return undefined;
+    const { id_number_provided, ssn_last_4_provided, metadata, ...rest } = data.individual;
+    return {
+      id: data.individual_person_id,
+      object: 'person',
+      account: data.id,
+      address: {
+        city: null,
+        country: data.country,
+        line1: null,
+        line2: null,
+        postal_code: null,
+        state: null,
+        ...(rest.address as object),
+      },
+      created: data.created,
+      dob: { day: null, month: null, year: null, ...(rest.dob as object) },
+      email: rest.email ?? null,
+      first_name: rest.first_name ?? null,
+      last_name: rest.last_name ?? null,
+      phone: rest.phone ?? null,
+      id_number_provided: id_number_provided === true,
+      ssn_last_4_provided: ssn_last_4_provided === true || id_number_provided === true,
+      metadata: metadata ?? {},
+      relationship: {
+        director: false,
+        executive: false,
+        owner: false,
+        percent_ownership: null,
+        representative: true,
+        title: null,
+      },
+      verification: {
+        additional_document: null,
+        details: null,
+        details_code: null,
+        document: { back: null, details: null, details_code: null, front: null },
+        status: 'unverified',
+      },
+    };
+  };
+
+  const renderCompany = (data: AccountData): Record<string, unknown> | undefined => {
+    if (!data.company || data.business_type === 'individual') return undefined;
+    const { tax_id_provided, ...rest } = data.company;
+    return {
+      address: {
+        city: null,
+        country: data.country,
+        line1: null,
+        line2: null,
+        postal_code: null,
+        state: null,
+        ...(rest.address as object),
+      },
+      directors_provided: rest.directors_provided ?? false,
+      executives_provided: rest.executives_provided ?? false,
+      name: rest.name ?? null,
+      owners_provided: rest.owners_provided ?? false,
+      phone: rest.phone ?? null,
+      structure: rest.structure ?? null,
+      tax_id_provided: tax_id_provided === true,
+      verification: { document: { back: null, details: null, details_code: null, front: null } },
+    };
+  };
+
+  const renderAccount = (stored: StoredObject): Record<string, unknown> => {
+    const data = stored.data as unknown as AccountData;
+    if (data.deleted) return { id: data.id, object: 'account', deleted: true };
+    const status = deriveStatus(stateOf(data));
+    const external = externalAccountsOf(data.id);
+    const tos = data.tos_acceptance;
+    return {
+      id: data.id,
+      object: 'account',
+      business_profile: {
+        annual_revenue: null,
+        estimated_worker_count: null,
+        mcc: null,
+        monthly_estimated_revenue: { amount: 0, currency: data.default_currency },
+        name: null,
+        product_description: null,
+        support_address: null,
+        support_email: null,
+        support_phone: null,
+        support_url: null,
+        url: null,
+        ...data.business_profile,
+      },
+      business_type: data.business_type,
+      capabilities: status.capabilities,
+      charges_enabled: status.charges_enabled,
+      ...(renderCompany(data) ? { company: renderCompany(data) } : {}),
+      controller: data.controller,
+      country: data.country,
+      created: data.created,
+      default_currency: data.default_currency,
+      details_submitted: status.details_submitted,
+      email: data.email,
+      external_accounts: {
+        object: 'list',
+        data: external.slice(0, 10).map(renderExternalAccount),
+        has_more: external.length > 10,
+        total_count: external.length,
+        url: `/v1/accounts/${data.id}/external_accounts`,
+      },
+      future_requirements: {
+        alternatives: [],
+        current_deadline: null,
+        currently_due: [],
+        disabled_reason: null,
+        errors: [],
+        eventually_due: [],
+        past_due: [],
+        pending_verification: [],
+      },
+      ...(renderPerson(data) ? { individual: renderPerson(data) } : {}),
+      livemode: false,
+      metadata: data.metadata,
+      payouts_enabled: status.payouts_enabled,
+      requirements: status.requirements,
+      settings: data.settings,
+      tos_acceptance: {
+        date: tos.date ?? null,
+        ip: tos.ip ?? null,
+        user_agent: tos.user_agent ?? null,
+        ...(tos.service_agreement ? { service_agreement: tos.service_agreement } : {}),
+      },
+      type: data.type,
+    };
+  };
+  sandbox.renderer('account', ['acct'], renderAccount);
+
+  const renderCapability = (data: AccountData, name: string): Record<string, unknown> => {
+    const status = deriveStatus(stateOf(data));
+    const capability = data.capabilities[name];
+    const requirements = status.requirements as {
+      currently_due: string[];
+      past_due: string[];
+      eventually_due: string[];
+    };
+    return {
+      id: name,
+      object: 'capability',
+      account: data.id,
+      future_requirements: {
+        alternatives: [],
+        current_deadline: null,
+        currently_due: [],
+        disabled_reason: null,
+        errors: [],
+        eventually_due: [],
+        past_due: [],
+        pending_verification: [],
+      },
+      requested: capability?.requested ?? false,
+      requested_at: capability?.requested_at ?? null,
+      requirements: {
+        alternatives: [],
+        current_deadline: null,
+        currently_due: requirements.currently_due,
+        disabled_reason:
+          status.capabilities[name] === 'active'
+            ? null
+            : capability?.requested
+              ? 'requirements.fields_needed'
+              : null,
+        errors: [],
+        eventually_due: requirements.eventually_due,
+        past_due: requirements.past_due,
+        pending_verification: [],
+      },
+      status: capability?.requested ? status.capabilities[name] : 'unrequested',
+    };
+  };
+
+  const request = (ctx: RequestContext) => ({
+    id: ctx.requestId,
+    idempotency_key: ctx.idempotencyKey,
+  });
+
+  /** The account, visible to the platform and to the account itself only. */
+  const findAccount = (ctx: RequestContext, id = ctx.pathParams.id): StoredObject<AccountData> => {
+    const stored = store.get<AccountData>(id);
+    if (
+      !stored ||
+      stored.kind !== 'account' ||
+      stored.data.deleted ||
+      (ctx.scope !== null && ctx.scope !== id)
+    ) {
+      throw resourceMissing('account', id);
+    }
+    return stored;
+  };
+
+  /**
+   * Runs a change and emits what Stripe would: `account.updated` with `previous_attributes` when the account
+   * changed, and `capability.updated` for each capability whose state changed.
+   */
+  const changing = <T>(
+    ctx: RequestContext,
+    stored: StoredObject<AccountData>,
+    change: () => T,
+  ): T => {
+    const before = renderAccount(stored);
+    const capsBefore = Object.fromEntries(
+      Object.keys(stored.data.capabilities).map((n) => [n, renderCapability(stored.data, n)]),
+    );
+    const result = change();
+    const after = renderAccount(store.get(stored.id)!);
+    const { external_accounts: _b, ...comparableBefore } = before;
+    const { external_accounts: _a, ...comparableAfter } = after;
+    const previous = previousAttributes(comparableBefore, comparableAfter);
+    if (previous)
+      ctx.sandbox.emit('account.updated', after, {
+        scope: stored.id,
+        previousAttributes: previous,
+        request: request(ctx),
+      });
+    const current = store.get<AccountData>(stored.id)!.data;
+    for (const name of Object.keys(current.capabilities)) {
+      const capability = renderCapability(current, name);
+      const old = capsBefore[name];
+      if (!old || old.status !== capability.status || old.requested !== capability.requested) {
+        ctx.sandbox.emit('capability.updated', capability, {
+          scope: stored.id,
+          previousAttributes: old
+            ? previousAttributes(
+                { status: old.status, requested: old.requested },
+                { status: capability.status, requested: capability.requested },
+              )
+            : { status: 'unrequested' },
+          request: request(ctx),
+        });
+      }
+    }
+    return result;
+  };
+
+  const addExternalAccount = (
+    ctx: RequestContext,
+    account: AccountData,
+    value: FormValue,
+    options: { defaultForCurrency?: boolean; metadata?: Record<string, string> } = {},
+  ): StoredObject<ExternalAccountData> => {
+    const details = readBankAccount(value, 'external_account', account.country);
+    if (
+      details.country !== account.country &&
+      SANDBOX_COUNTRIES[account.country]?.bank !== 'iban'
+    ) {
+      throw invalidParam(
+        'external_account',
+        `The bank account's country (${details.country}) must be the account's country (${account.country}).`,
+      );
+    }
+    const sameCurrency = externalAccountsOf(account.id).filter(
+      (e) => e.data.currency === details.currency,
+    );
+    const makeDefault = options.defaultForCurrency === true || sameCurrency.length === 0;
+    if (makeDefault) {
+      for (const other of sameCurrency.filter((e) => e.data.default_for_currency)) {
+        const previous = { default_for_currency: true };
+        other.data = { ...other.data, default_for_currency: false };
+        store.save(other);
+        ctx.sandbox.emit('account.external_account.updated', renderExternalAccount(other), {
+          scope: account.id,
+          previousAttributes: previous,
+          request: request(ctx),
+        });
+      }
+    }
+    const id = newId('ba');
+    const stored = store.insert<ExternalAccountData>('external_account', account.id, id, {
+      id,
+      object: 'bank_account',
+      account: account.id,
+      ...details,
+      default_for_currency: makeDefault,
+      metadata: options.metadata ?? {},
+      status: 'new',
+    });
+    ctx.sandbox.emit('account.external_account.created', renderExternalAccount(stored), {
+      scope: account.id,
+      request: request(ctx),
+    });
+    return stored;
+  };
+
+  const applyAccountParams = (
+    ctx: RequestContext,
+    data: AccountData,
+    params: FormObject,
+    creating: boolean,
+  ): AccountData => {
+    const now = ctx.sandbox.clock.now();
+    const next: AccountData = { ...data, metadata: applyMetadata(data.metadata, params) };
+    const email = optionalString(params, 'email');
+    if (email !== undefined) {
+      if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+        throw invalidParam('email', `Invalid email address: ${email}`, 'email_invalid');
+      next.email = email || null;
+    }
+    const businessType = optionalString(params, 'business_type');
+    if (businessType !== undefined) {
+      if (!['individual', 'company', 'non_profit', 'government_entity'].includes(businessType)) {
+        throw invalidParam(
+          'business_type',
+          `Invalid business_type: must be one of individual, company, non_profit, or government_entity`,
+        );
+      }
+      next.business_type = businessType;
+    }
+    const profile = optionalHash(params, 'business_profile');
+    if (profile) next.business_profile = readBusinessProfile(next.business_profile, profile);
+    const individual = optionalHash(params, 'individual');
+    if (individual) {
+      if (next.business_type && next.business_type !== 'individual') {
+        throw invalidParam(
+          'individual',
+          `You cannot provide individual when business_type is ${next.business_type}.`,
+        );
+      }
+      next.individual = readIndividual(next.individual, individual, next.country, now);
+      next.individual_person_id ??= newId('person');
+    }
+    const company = optionalHash(params, 'company');
+    if (company) {
+      if (next.business_type === 'individual')
+        throw invalidParam(
+          'company',
+          'You cannot provide company when business_type is individual.',
+        );
+      next.company = readCompany(next.company, company, next.country);
+    }
+    const tos = optionalHash(params, 'tos_acceptance');
+    if (tos) {
+      if (next.type !== 'custom') {
+        throw invalidParam(
+          'tos_acceptance',
+          `You cannot accept the Terms of Service on behalf of ${next.type === 'express' ? 'Express' : 'Standard'} connected accounts.`,
+        );
+      }
+      onlyKeys(tos, ['date', 'ip', 'user_agent', 'service_agreement'], 'tos_acceptance');
+      const date = optionalInteger(tos, 'date', 'tos_acceptance[date]');
+      const ip = optionalString(tos, 'ip', 'tos_acceptance[ip]');
+      if (ip && !/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(ip))
+        throw invalidParam('tos_acceptance[ip]', `Invalid IP address: ${ip}`);
+      next.tos_acceptance = {
+        ...next.tos_acceptance,
+        ...(date !== undefined ? { date } : {}),
+        ...(ip ? { ip } : {}),
+        ...(tos.user_agent !== undefined ? { user_agent: tos.user_agent } : {}),
+        ...(tos.service_agreement !== undefined
+          ? { service_agreement: tos.service_agreement }
+          : {}),
+      };
+    }
+    const currency = optionalString(params, 'default_currency');
+    if (currency !== undefined) {
+      if (!SANDBOX_COUNTRIES[next.country].currencies.includes(currency.toLowerCase())) {
+        throw invalidParam(
+          'default_currency',
+          `Invalid currency: ${currency} is not supported for accounts in ${next.country}`,
+        );
+      }
+      next.default_currency = currency.toLowerCase();
+    }
+    const settings = optionalHash(params, 'settings');
+    if (settings) next.settings = mergeHash(next.settings, settings);
+    const capabilities = optionalHash(params, 'capabilities');
+    if (capabilities) {
+      next.capabilities = { ...next.capabilities };
+      for (const [name, value] of Object.entries(capabilities)) {
+        if (!CAPABILITIES.includes(name))
+          throw invalidParam(`capabilities[${name}]`, `Invalid capability: ${name}`);
+        if (typeof value !== 'object' || Array.isArray(value))
+          throw invalidParam(`capabilities[${name}]`, 'Invalid object');
+        const requested = optionalBoolean(value, 'requested', `capabilities[${name}][requested]`);
+        if (requested !== undefined) {
+          const was = next.capabilities[name];
+          next.capabilities[name] = {
+            requested,
+            requested_at: requested ? (was?.requested ? was.requested_at : now) : null,
+          };
+        }
+      }
+      if (
+        next.capabilities.card_payments?.requested &&
+        !next.capabilities.transfers?.requested &&
+        next.country === 'US' &&
+        next.type === 'custom'
+      ) {
+        throw invalidParam(
+          'capabilities',
+          'Accounts with the `card_payments` capability must also have the `transfers` capability.',
+        );
+      }
+    }
+    if (params.external_account !== undefined && !creating && next.type === 'standard') {
+      throw invalidParam(
+        'external_account',
+        'You cannot add external accounts to a Standard account.',
+      );
+    }
+    return next;
+  };
+
+  // ---- accounts
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts',
+    (ctx) => {
+      if (ctx.scope !== null)
+        throw invalidRequest(
+          'Connected accounts are created by the platform, without Stripe-Account.',
+        );
+      const typeParam = optionalString(ctx.params, 'type');
+      const controller = optionalHash(ctx.params, 'controller');
+      if (typeParam !== undefined && !['custom', 'express', 'standard'].includes(typeParam)) {
+        throw invalidParam('type', 'Invalid type: must be one of custom, express, or standard');
+      }
+      const type: AccountType =
+        (typeParam as AccountType | undefined) ??
+        (controller ? typeFromController(controller) : 'standard');
+      const country = (optionalString(ctx.params, 'country') ?? 'US').toUpperCase();
+      const rules = SANDBOX_COUNTRIES[country];
+      if (!rules)
+        throw invalidParam(
+          'country',
+          `Country '${country}' is unknown or not supported by the sandbox.`,
+          'country_unsupported',
+        );
+      const id = newId('acct');
+      let data: AccountData = {
+        id,
+        object: 'account',
+        type,
+        controller: {
+          ...controllerFor(type),
+          ...(controller ? mergeHash(null, controller) : {}),
+        },
+        country,
+        email: null,
+        business_type: null,
+        business_profile: {},
+        individual: null,
+        company: null,
+        tos_acceptance: {},
+        capabilities:
+          type === 'standard'
+            ? {
+                card_payments: { requested: true, requested_at: ctx.sandbox.clock.now() },
+                transfers: { requested: true, requested_at: ctx.sandbox.clock.now() },
+              }
+            : {},
+        rejected: null,
+        metadata: {},
+        settings: {
+          branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+          card_payments: {
+            decline_on: { avs_failure: false, cvc_failure: false },
+            statement_descriptor_prefix: null,
+            statement_descriptor_prefix_kana: null,
+            statement_descriptor_prefix_kanji: null,
+          },
+          dashboard: { display_name: null, timezone: 'Etc/UTC' },
+          payments: {
+            statement_descriptor: null,
+            statement_descriptor_kana: null,
+            statement_descriptor_kanji: null,
+          },
+          payouts: {
+            debit_negative_balances: type !== 'standard',
+            schedule: { delay_days: 2, interval: 'daily' },
+            statement_descriptor: null,
+          },
+        },
+        created: ctx.sandbox.clock.now(),
+        default_currency: rules.defaultCurrency,
+        individual_person_id: null,
+      };
+      data = applyAccountParams(ctx, data, ctx.params, true);
+      // Validate the bank account before anything is stored: a rejection leaves nothing behind.
+      if (ctx.params.external_account !== undefined) {
+        if (type === 'standard')
+          throw invalidParam(
+            'external_account',
+            'You cannot add external accounts to a Standard account.',
+          );
+        readBankAccount(ctx.params.external_account, 'external_account', country);
+      }
+      const stored = store.insert('account', null, id, data);
+      if (ctx.params.external_account !== undefined)
+        addExternalAccount(ctx, data, ctx.params.external_account);
+      for (const name of Object.keys(data.capabilities)) {
+        ctx.sandbox.emit('capability.updated', renderCapability(data, name), {
+          scope: id,
+          previousAttributes: { status: 'unrequested' },
+          request: request(ctx),
+        });
+      }
+      return renderAccount(stored);
+    },
+    [...ACCOUNT_PARAMS, 'type', 'country', 'controller'],
+  );
+
+  sandbox.route('GET', '/v1/accounts/:id', (ctx) => renderAccount(findAccount(ctx)));
+
+  sandbox.route('GET', '/v1/account', (ctx) => {
+    if (ctx.scope) return renderAccount(findAccount(ctx, ctx.scope));
+    return {
+      id: ctx.sandbox.platformAccountId,
+      object: 'account',
+      business_profile: { mcc: null, name: 'Sandbox platform', url: null, support_email: null },
+      business_type: 'company',
+      capabilities: { card_payments: 'active', transfers: 'active' },
+      charges_enabled: true,
+      country: 'US',
+      created: 1_700_000_000,
+      default_currency: 'usd',
+      details_submitted: true,
+      email: 'platform@sandbox.invalid',
+      metadata: {},
+      payouts_enabled: true,
+      settings: { dashboard: { display_name: 'Sandbox platform', timezone: 'Etc/UTC' } },
+      type: 'standard',
+    };
+  });
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts/:id',
+    (ctx) => {
+      const stored = findAccount(ctx);
+      return changing(ctx, stored, () => {
+        const next = applyAccountParams(ctx, stored.data, ctx.params, false);
+        if (ctx.params.external_account !== undefined)
+          readBankAccount(ctx.params.external_account, 'external_account', next.country);
+        stored.data = next;
+        store.save(stored);
+        if (ctx.params.external_account !== undefined)
+          addExternalAccount(ctx, next, ctx.params.external_account, { defaultForCurrency: true });
+        return renderAccount(stored);
+      });
+    },
+    ACCOUNT_PARAMS,
+  );
+
+  sandbox.route('DELETE', '/v1/accounts/:id', (ctx) => {
+    if (ctx.scope !== null) throw resourceMissing('account', ctx.pathParams.id);
+    const stored = findAccount(ctx);
+    stored.data = { ...stored.data, deleted: true };
+    store.save(stored);
+    return { id: stored.id, object: 'account', deleted: true };
+  });
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts/:id/reject',
+    (ctx) => {
+      if (ctx.scope !== null) throw resourceMissing('account', ctx.pathParams.id);
+      const stored = findAccount(ctx);
+      const reason = optionalString(ctx.params, 'reason');
+      if (!reason)
+        throw invalidParam('reason', 'Missing required param: reason.', 'parameter_missing');
+      if (!['fraud', 'terms_of_service', 'other'].includes(reason)) {
+        throw invalidParam(
+          'reason',
+          'Invalid reason: must be one of fraud, terms_of_service, or other',
+        );
+      }
+      if (stored.data.type === 'standard')
+        throw invalidRequest('Standard accounts cannot be rejected by the platform.', 'account');
+      return changing(ctx, stored, () => {
+        stored.data = { ...stored.data, rejected: reason };
+        store.save(stored);
+        return renderAccount(stored);
+      });
+    },
+    ['reason'],
+  );
+
+  sandbox.route(
+    'GET',
+    '/v1/accounts',
+    (ctx) => {
+      if (ctx.scope !== null)
+        return paginate(ctx.params, [], renderAccount, '/v1/accounts', 'account');
+      const items = store.list<AccountData>(
+        'account',
+        (a) => !a.data.deleted && matchesRange(a.data.created, ctx.params.created, 'created'),
+      );
+      return paginate(ctx.params, items, renderAccount, '/v1/accounts', 'account');
+    },
+    ['limit', 'starting_after', 'ending_before', 'created'],
+  );
+
+  // ---- capabilities
+
+  sandbox.route('GET', '/v1/accounts/:id/capabilities', (ctx) => {
+    const account = findAccount(ctx).data;
+    const names = Object.keys(account.capabilities).sort();
+    return {
+      object: 'list',
+      data: names.map((n) => renderCapability(account, n)),
+      has_more: false,
+      url: `/v1/accounts/${account.id}/capabilities`,
+    };
+  });
+
+  sandbox.route('GET', '/v1/accounts/:id/capabilities/:capability', (ctx) => {
+    const account = findAccount(ctx).data;
+    if (!CAPABILITIES.includes(ctx.pathParams.capability))
+      throw resourceMissing('capability', ctx.pathParams.capability, 'capability');
+    return renderCapability(account, ctx.pathParams.capability);
+  });
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts/:id/capabilities/:capability',
+    (ctx) => {
+      const stored = findAccount(ctx);
+      const name = ctx.pathParams.capability;
+      if (!CAPABILITIES.includes(name)) throw resourceMissing('capability', name, 'capability');
+      const requested = optionalBoolean(ctx.params, 'requested');
+      return changing(ctx, stored, () => {
+        if (requested !== undefined) {
+          stored.data = applyAccountParams(
+            ctx,
+            stored.data,
+            { capabilities: { [name]: { requested: String(requested) } } },
+            false,
+          );
+          store.save(stored);
+        }
+        return renderCapability(stored.data, name);
+      });
+    },
+    ['requested'],
+  );
+
+  // ---- external accounts
+
+  const findExternal = (
+    ctx: RequestContext,
+    account: AccountData,
+  ): StoredObject<ExternalAccountData> => {
+    const stored = store.get<ExternalAccountData>(ctx.pathParams.external);
+    if (!stored || stored.kind !== 'external_account' || stored.scope !== account.id) {
+      throw resourceMissing('external account', ctx.pathParams.external);
+    }
+    return stored;
+  };
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts/:id/external_accounts',
+    (ctx) => {
+      const stored = findAccount(ctx);
+      if (stored.data.type === 'standard')
+        throw invalidParam(
+          'external_account',
+          'You cannot add external accounts to a Standard account.',
+        );
+      const value = ctx.params.external_account;
+      if (value === undefined || value === '')
+        throw invalidParam(
+          'external_account',
+          'Missing required param: external_account.',
+          'parameter_missing',
+        );
+      return changing(ctx, stored, () =>
+        renderExternalAccount(
+          addExternalAccount(ctx, stored.data, value, {
+            defaultForCurrency: optionalBoolean(ctx.params, 'default_for_currency'),
+            metadata: applyMetadata({}, ctx.params),
+          }),
+        ),
+      );
+    },
+    ['external_account', 'default_for_currency', 'metadata'],
+  );
+
+  sandbox.route('GET', '/v1/accounts/:id/external_accounts/:external', (ctx) =>
+    renderExternalAccount(findExternal(ctx, findAccount(ctx).data)),
+  );
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts/:id/external_accounts/:external',
+    (ctx) => {
+      const account = findAccount(ctx);
+      const stored = findExternal(ctx, account.data);
+      const makeDefault = optionalBoolean(ctx.params, 'default_for_currency');
+      if (makeDefault === false && stored.data.default_for_currency) {
+        throw invalidParam(
+          'default_for_currency',
+          'You cannot unset the default external account for a currency; make another one the default instead.',
+        );
+      }
+      return changing(ctx, account, () => {
+        const before = renderExternalAccount(stored);
+        if (makeDefault) {
+          for (const other of externalAccountsOf(account.id).filter(
+            (e) =>
+              e.id !== stored.id &&
+              e.data.currency === stored.data.currency &&
+              e.data.default_for_currency,
+          )) {
+            other.data = { ...other.data, default_for_currency: false };
+            store.save(other);
+            ctx.sandbox.emit('account.external_account.updated', renderExternalAccount(other), {
+              scope: account.id,
+              previousAttributes: { default_for_currency: true },
+              request: request(ctx),
+            });
+          }
+        }
+        const holderName = optionalString(ctx.params, 'account_holder_name');
+        const holderType = optionalString(ctx.params, 'account_holder_type');
+        if (holderType !== undefined && !['individual', 'company', ''].includes(holderType)) {
+          throw invalidParam(
+            'account_holder_type',
+            'Invalid account_holder_type: must be individual or company',
+          );
+        }
+        stored.data = {
+          ...stored.data,
+          ...(makeDefault ? { default_for_currency: true } : {}),
+          ...(holderName !== undefined ? { account_holder_name: holderName || null } : {}),
+          ...(holderType !== undefined
+            ? {
+                account_holder_type: (holderType ||
+                  null) as ExternalAccountData['account_holder_type'],
+              }
+            : {}),
+          metadata: applyMetadata(stored.data.metadata, ctx.params),
+        };
+        store.save(stored);
+        const after = renderExternalAccount(stored);
+        const previous = previousAttributes(before, after);
+        if (previous)
+          ctx.sandbox.emit('account.external_account.updated', after, {
+            scope: account.id,
+            previousAttributes: previous,
+            request: request(ctx),
+          });
+        return after;
+      });
+    },
+    ['default_for_currency', 'metadata', 'account_holder_name', 'account_holder_type'],
+  );
+
+  sandbox.route('DELETE', '/v1/accounts/:id/external_accounts/:external', (ctx) => {
+    const account = findAccount(ctx);
+    const stored = findExternal(ctx, account.data);
+    if (
+      stored.data.default_for_currency &&
+      stored.data.currency === account.data.default_currency
+    ) {
+      throw invalidParam(
+        'external_account',
+        'You cannot delete the default external account for your default currency. Please make another external account the default using the `default_for_currency` param, and then delete this one.',
+      );
+    }
+    return changing(ctx, account, () => {
+      const last = renderExternalAccount(stored);
+      store.remove(stored.id);
+      ctx.sandbox.emit('account.external_account.deleted', last, {
+        scope: account.id,
+        request: request(ctx),
+      });
+      return { id: stored.id, object: 'bank_account', deleted: true };
+    });
+  });
+
+  sandbox.route(
+    'GET',
+    '/v1/accounts/:id/external_accounts',
+    (ctx) => {
+      const account = findAccount(ctx).data;
+      const object = optionalString(ctx.params, 'object');
+      if (object !== undefined && object !== 'bank_account' && object !== 'card') {
+        throw invalidParam('object', 'Invalid object: must be bank_account or card');
+      }
+      const items = externalAccountsOf(account.id).filter(
+        (e) => object === undefined || e.data.object === object,
+      );
+      return paginate(
+        ctx.params,
+        items,
+        renderExternalAccount,
+        `/v1/accounts/${account.id}/external_accounts`,
+        'external account',
+      );
+    },
+    ['limit', 'starting_after', 'ending_before', 'object'],
+  );
+}

@@ -1,0 +1,195 @@
+import type { FormObject } from '../form-codec.js';
+import { invalidParam, resourceMissing } from '../sandbox.errors.js';
+import { newId } from '../sandbox.ids.js';
+import { matchesRange, paginate } from '../sandbox.list.js';
+import type { StoredObject } from '../sandbox.store.js';
+import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
+import {
+  applyMetadata,
+  mergeHash,
+  optionalHash,
+  optionalInteger,
+  optionalString,
+  optionalStringArray,
+  previousAttributes,
+} from './params.js';
+
+type Customer = Record<string, unknown> & {
+  id: string;
+  metadata: Record<string, string>;
+  deleted?: boolean;
+};
+
+const WRITABLE = [
+  'address',
+  'balance',
+  'description',
+  'email',
+  'invoice_prefix',
+  'invoice_settings',
+  'metadata',
+  'name',
+  'phone',
+  'preferred_locales',
+  'shipping',
+  'tax_exempt',
+];
+
+function applyFields(customer: Customer, params: FormObject): Customer {
+  const next: Customer = { ...customer, metadata: applyMetadata(customer.metadata, params) };
+  for (const name of ['description', 'email', 'name', 'phone', 'invoice_prefix'] as const) {
+    const value = optionalString(params, name);
+    if (value !== undefined) next[name] = value === '' ? null : value;
+  }
+  if (
+    typeof next.email === 'string' &&
+    next.email &&
+    !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(next.email)
+  ) {
+    throw invalidParam('email', 'Invalid email address: ' + next.email, 'email_invalid');
+  }
+  const balance = optionalInteger(params, 'balance');
+  if (balance !== undefined) next.balance = balance;
+  const taxExempt = optionalString(params, 'tax_exempt');
+  if (taxExempt !== undefined) {
+    if (!['none', 'exempt', 'reverse'].includes(taxExempt)) {
+      throw invalidParam(
+        'tax_exempt',
+        'Invalid tax_exempt: must be one of none, exempt, or reverse',
+      );
+    }
+    next.tax_exempt = taxExempt;
+  }
+  for (const name of ['address', 'shipping'] as const) {
+    const hash = optionalHash(params, name);
+    if (hash !== undefined) next[name] = Object.keys(hash).length ? mergeHash(null, hash) : null;
+  }
+  const invoiceSettings = optionalHash(params, 'invoice_settings');
+  if (invoiceSettings)
+    next.invoice_settings = mergeHash(
+      next.invoice_settings as Record<string, unknown>,
+      invoiceSettings,
+    );
+  const locales = optionalStringArray(params, 'preferred_locales');
+  if (locales) next.preferred_locales = locales;
+  return next;
+}
+
+function find(ctx: RequestContext, id: string): StoredObject<Customer> {
+  const stored = ctx.sandbox.store.get<Customer>(id);
+  if (!stored || stored.kind !== 'customer' || stored.scope !== ctx.scope)
+    throw resourceMissing('customer', id);
+  return stored;
+}
+
+export function registerCustomerRoutes(sandbox: StripeSandbox): void {
+  const render = (stored: StoredObject) => {
+    const customer = stored.data as Customer;
+    if (customer.deleted) return { id: customer.id, object: 'customer', deleted: true };
+    return { ...customer };
+  };
+  sandbox.renderer('customer', ['cus'], render);
+  const emit = (
+    ctx: RequestContext,
+    type: string,
+    object: Record<string, unknown>,
+    previous?: Record<string, unknown>,
+  ) =>
+    ctx.sandbox.emit(type, object, {
+      scope: ctx.scope,
+      previousAttributes: previous,
+      request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
+    });
+
+  sandbox.route(
+    'POST',
+    '/v1/customers',
+    (ctx) => {
+      const id = newId('cus');
+      const customer = applyFields(
+        {
+          id,
+          object: 'customer',
+          address: null,
+          balance: 0,
+          created: ctx.sandbox.clock.now(),
+          currency: null,
+          default_source: null,
+          delinquent: false,
+          description: null,
+          discount: null,
+          email: null,
+          invoice_prefix: id.slice(4, 12).toUpperCase(),
+          invoice_settings: {
+            custom_fields: null,
+            default_payment_method: null,
+            footer: null,
+            rendering_options: null,
+          },
+          livemode: false,
+          metadata: {},
+          name: null,
+          next_invoice_sequence: 1,
+          phone: null,
+          preferred_locales: [],
+          shipping: null,
+          tax_exempt: 'none',
+          test_clock: null,
+        },
+        ctx.params,
+      );
+      const stored = ctx.sandbox.store.insert('customer', ctx.scope, id, customer);
+      const body = render(stored);
+      emit(ctx, 'customer.created', body);
+      return body;
+    },
+    WRITABLE,
+  );
+
+  sandbox.route('GET', '/v1/customers/:id', (ctx) => render(find(ctx, ctx.pathParams.id)));
+
+  sandbox.route(
+    'POST',
+    '/v1/customers/:id',
+    (ctx) => {
+      const stored = find(ctx, ctx.pathParams.id);
+      if (stored.data.deleted) throw resourceMissing('customer', stored.id);
+      const before = render(stored);
+      stored.data = applyFields(stored.data, ctx.params);
+      ctx.sandbox.store.save(stored);
+      const after = render(stored);
+      const previous = previousAttributes(before, after);
+      if (previous) emit(ctx, 'customer.updated', after, previous);
+      return after;
+    },
+    WRITABLE,
+  );
+
+  sandbox.route('DELETE', '/v1/customers/:id', (ctx) => {
+    const stored = find(ctx, ctx.pathParams.id);
+    if (stored.data.deleted) throw resourceMissing('customer', stored.id);
+    const last = render(stored);
+    stored.data = { ...stored.data, deleted: true };
+    ctx.sandbox.store.save(stored);
+    emit(ctx, 'customer.deleted', last);
+    return render(stored);
+  });
+
+  sandbox.route(
+    'GET',
+    '/v1/customers',
+    (ctx) => {
+      const email = optionalString(ctx.params, 'email');
+      const items = ctx.sandbox.store.list<Customer>(
+        'customer',
+        (c) =>
+          c.scope === ctx.scope &&
+          !c.data.deleted &&
+          (email === undefined || c.data.email === email) &&
+          matchesRange(c.data.created as number, ctx.params.created, 'created'),
+      );
+      return paginate(ctx.params, items, render, '/v1/customers', 'customer');
+    },
+    ['limit', 'starting_after', 'ending_before', 'email', 'created', 'test_clock'],
+  );
+}

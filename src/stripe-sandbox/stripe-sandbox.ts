@@ -1,0 +1,585 @@
+/**
+ * The Stripe sandbox: a stateful, offline stand-in for Stripe's API that the official SDK talks to over HTTP
+ * (DESIGN.md section 7). It speaks Stripe's wire format: form-encoded requests in bracket notation, bearer or
+ * basic key authentication, `Stripe-Account` scoping, idempotency keys, `expand[]`, list pagination, Stripe's
+ * error shapes, ids and status codes. It keeps a clock of its own that tests advance, and delivers signed
+ * events to registered webhook endpoints, retrying failures on that clock.
+ *
+ * It imports neither the library nor the host: its only shared vocabulary with them is Stripe's API.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeForm, FormDecodeError, type FormObject, type FormValue } from './form-codec.js';
+import { SandboxClock } from './sandbox.clock.js';
+import { invalidRequest, SandboxError } from './sandbox.errors.js';
+import { newId, randomToken } from './sandbox.ids.js';
+import { SandboxStore, type ScheduledTask, type StoredObject } from './sandbox.store.js';
+import { WebhookDispatcher, type WebhookEndpointConfig } from './webhook-dispatcher.js';
+import { registerAccountRoutes } from './resources/accounts.resource.js';
+import { registerCustomerRoutes } from './resources/customers.resource.js';
+import { registerEventRoutes } from './resources/events.resource.js';
+import { registerWebhookEndpointRoutes } from './resources/webhook-endpoints.resource.js';
+
+export const SANDBOX_API_VERSION = '2026-10-28.endive';
+/** Fields that hold the id of another object, which `expand[]` may replace by that object. */
+const EXPANDABLE_FIELDS = new Set([
+  'account',
+  'application_fee',
+  'balance_transaction',
+  'charge',
+  'customer',
+  'default_payment_method',
+  'default_source',
+  'destination',
+  'destination_payment',
+  'latest_charge',
+  'on_behalf_of',
+  'payment_intent',
+  'payment_method',
+  'source_transaction',
+  'transfer',
+]);
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export interface StripeSandboxOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. The sandbox never listens beyond 127.0.0.1. */
+  port?: number;
+  /** Journal file keeping the state across restarts; in memory when absent. */
+  stateFile?: string;
+  /** Endpoints configured in-process (besides those registered through `/v1/webhook_endpoints`). */
+  webhookEndpoints?: WebhookEndpointConfig[];
+  /** Where the sandbox reports what it does; silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface RequestContext {
+  method: string;
+  path: string;
+  pathParams: Record<string, string>;
+  params: FormObject;
+  /** `Stripe-Account`: the connected account the request acts as; null for the platform. */
+  scope: string | null;
+  requestId: string;
+  idempotencyKey: string | null;
+  sandbox: StripeSandbox;
+}
+
+type Handler = (ctx: RequestContext) => unknown;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+  /** Top-level parameters the endpoint accepts (`expand` always); anything else is `parameter_unknown`. */
+  params: Set<string>;
+}
+
+export type Renderer = (stored: StoredObject, ctx: RenderContext) => Record<string, unknown>;
+export interface RenderContext {
+  scope: string | null;
+}
+
+type TaskHandler = (task: ScheduledTask) => Promise<void> | void;
+
+export class StripeSandbox {
+  readonly store: SandboxStore;
+  readonly clock: SandboxClock;
+  readonly webhooks: WebhookDispatcher;
+  private readonly routes: Route[] = [];
+  private readonly renderers = new Map<string, Renderer>();
+  private readonly prefixes = new Map<string, string>();
+  private readonly taskHandlers = new Map<string, TaskHandler>();
+  private readonly inflightIdempotency = new Set<string>();
+  private server?: Server;
+  private ticker?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  readonly log: (line: string) => void;
+
+  private constructor(readonly options: StripeSandboxOptions) {
+    this.log = options.log ?? (() => undefined);
+    this.store = new SandboxStore(options.stateFile);
+    this.clock = new SandboxClock(this.store);
+    this.webhooks = new WebhookDispatcher(this, options.webhookEndpoints ?? []);
+    registerAccountRoutes(this);
+    registerCustomerRoutes(this);
+    registerEventRoutes(this);
+    registerWebhookEndpointRoutes(this);
+  }
+
+  /** Starts a sandbox on 127.0.0.1. */
+  static async start(options: StripeSandboxOptions = {}): Promise<StripeSandbox> {
+    const sandbox = new StripeSandbox(options);
+    await sandbox.listen(options.port ?? 0);
+    return sandbox;
+  }
+
+  /** `http://127.0.0.1:<port>`: the `STRIPE_API_BASE` of an app using this sandbox. */
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error('The sandbox is not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo).port;
+  }
+
+  /** The platform account this sandbox plays (`GET /v1/account` without `Stripe-Account`). */
+  get platformAccountId(): string {
+    let id = this.store.getMeta<string>('platformAccountId');
+    if (!id) {
+      id = newId('acct');
+      this.store.setMeta('platformAccountId', id);
+    }
+    return id;
+  }
+
+  // ---- registration, used by the resources
+
+  route(method: string, path: string, handler: Handler, params: string[] = []): void {
+    const keys: string[] = [];
+    const pattern = new RegExp(
+      `^${path.replace(/:([a-z_]+)/g, (_m, key: string) => {
+        keys.push(key);
+        return '([^/]+)';
+      })}$`,
+    );
+    this.routes.push({ method, pattern, keys, handler, params: new Set([...params, 'expand']) });
+  }
+
+  /** How objects of a kind are rendered, and the id prefixes that name them (for `expand[]`). */
+  renderer(kind: string, prefixes: string[], render: Renderer): void {
+    this.renderers.set(kind, render);
+    for (const prefix of prefixes) this.prefixes.set(prefix, kind);
+  }
+
+  onTask(type: string, handler: TaskHandler): void {
+    this.taskHandlers.set(type, handler);
+  }
+
+  render(stored: StoredObject, ctx: RenderContext): Record<string, unknown> {
+    const render = this.renderers.get(stored.kind);
+    if (!render) throw new Error(`No renderer for ${stored.kind}`);
+    return render(stored, ctx);
+  }
+
+  // ---- events
+
+  /**
+   * Records the event Stripe would send for a change and queues its deliveries. `scope` is the connected
+   * account the event is about (null for a platform event).
+   */
+  emit(
+    type: string,
+    object: Record<string, unknown>,
+    options: {
+      scope: string | null;
+      previousAttributes?: Record<string, unknown>;
+      request?: { id: string | null; idempotency_key: string | null };
+    },
+  ): StoredObject {
+    const data: Record<string, unknown> = { object };
+    if (options.previousAttributes) data.previous_attributes = options.previousAttributes;
+    const event = {
+      id: newId('evt'),
+      object: 'event',
+      account: options.scope ?? undefined,
+      api_version: SANDBOX_API_VERSION,
+      created: this.clock.now(),
+      data,
+      livemode: false,
+      pending_webhooks: 0,
+      request: options.request ?? { id: null, idempotency_key: null },
+      type,
+    };
+    const stored = this.store.insert('event', options.scope, event.id, event);
+    this.webhooks.dispatch(stored);
+    return stored;
+  }
+
+  // ---- time
+
+  /** Moves the clock forward, runs everything that falls due, and waits for the deliveries that result. */
+  async advanceClock(seconds: number): Promise<number> {
+    if (!Number.isInteger(seconds) || seconds < 0) {
+      throw invalidRequest('seconds must be a non-negative integer', 'seconds');
+    }
+    this.clock.advance(seconds);
+    await this.runDueTasks();
+    await this.webhooks.idle();
+    return this.clock.now();
+  }
+
+  /** Runs due tasks, one pass at a time, until none is due (tasks may schedule more). */
+  runDueTasks(): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        for (
+          let due = this.store.due(this.clock.now());
+          due.length;
+          due = this.store.due(this.clock.now())
+        ) {
+          for (const task of due) {
+            this.store.complete(task.id);
+            const handler = this.taskHandlers.get(task.type);
+            try {
+              await handler?.(task);
+            } catch (error) {
+              this.log(
+                `task ${task.type} failed: ${error instanceof Error ? error.message : String(error)}`,
+              );
+            }
+          }
+        }
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  scheduleTask(type: string, at: number, payload: Record<string, unknown>): void {
+    this.store.schedule({ id: randomToken(16), at, type, payload });
+  }
+
+  // ---- HTTP
+
+  private listen(port: number): Promise<void> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        this.log(`unhandled: ${error instanceof Error ? error.stack : String(error)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    this.server.keepAliveTimeout = 30_000;
+    // Real time passing makes work fall due too (retries while a developer runs the app).
+    this.ticker = setInterval(() => void this.runDueTasks(), 1000);
+    this.ticker.unref();
+    return new Promise((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', () => resolve());
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await this.webhooks.idle();
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = `req_${randomToken(14)}`;
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+      const text = JSON.stringify(body, null, 2);
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+        'Request-Id': requestId,
+        'Stripe-Version': req.headers['stripe-version'] ?? SANDBOX_API_VERSION,
+        ...headers,
+      });
+      res.end(text);
+    };
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    try {
+      const raw = await readBody(req);
+      if (url.pathname.startsWith('/_sandbox/')) {
+        send(200, await this.handleControl(method, url.pathname, raw, req.headers['content-type']));
+        return;
+      }
+      authenticate(req.headers.authorization);
+      const matched = this.match(method, url.pathname);
+      const scope = this.resolveScope(req.headers['stripe-account']);
+      const contentType = req.headers['content-type'] ?? '';
+      if (
+        raw.length &&
+        method === 'POST' &&
+        !contentType.startsWith('application/x-www-form-urlencoded')
+      ) {
+        throw invalidRequest(
+          `Invalid request: the sandbox takes application/x-www-form-urlencoded bodies (got ${contentType || 'none'}).`,
+        );
+      }
+      const params = decodeForm(method === 'POST' ? raw.toString('utf8') : url.search.slice(1));
+      if (method === 'POST' && url.search.length > 1)
+        Object.assign(params, decodeForm(url.search.slice(1)));
+      for (const name of Object.keys(params)) {
+        if (!matched.route.params.has(name)) {
+          throw invalidRequest(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
+        }
+      }
+      const idempotencyKey =
+        method === 'POST' ? ((req.headers['idempotency-key'] as string | undefined) ?? null) : null;
+      const ctx: RequestContext = {
+        method,
+        path: url.pathname,
+        pathParams: matched.pathParams,
+        params,
+        scope,
+        requestId,
+        idempotencyKey,
+        sandbox: this,
+      };
+      if (idempotencyKey) {
+        const replay = await this.idempotent(ctx, idempotencyKey, () =>
+          this.execute(matched.route, ctx),
+        );
+        send(replay.status, replay.body, replay.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+        return;
+      }
+      const result = await this.execute(matched.route, ctx);
+      send(result.status, result.body);
+    } catch (error) {
+      if (error instanceof SandboxError) send(error.status, error.toBody(requestId));
+      else if (error instanceof FormDecodeError)
+        send(400, invalidRequest(error.message).toBody(requestId));
+      else {
+        this.log(
+          `error on ${method} ${url.pathname}: ${error instanceof Error ? error.stack : String(error)}`,
+        );
+        send(
+          500,
+          new SandboxError(500, 'api_error', 'An unknown error occurred in the sandbox.').toBody(
+            requestId,
+          ),
+        );
+      }
+    }
+  }
+
+  private async execute(
+    route: Route,
+    ctx: RequestContext,
+  ): Promise<{ status: number; body: unknown }> {
+    try {
+      const body = await route.handler(ctx);
+      return { status: 200, body: this.expand(body, ctx) };
+    } catch (error) {
+      if (error instanceof SandboxError)
+        return { status: error.status, body: error.toBody(ctx.requestId) };
+      throw error;
+    }
+  }
+
+  /**
+   * Stripe's idempotency: the first answer to a key is kept (per account and key) and replayed for the same
+   * parameters; other parameters are a 400; the same key while the first is running is a 409.
+   */
+  private async idempotent(
+    ctx: RequestContext,
+    key: string,
+    run: () => Promise<{ status: number; body: unknown }>,
+  ): Promise<{ status: number; body: unknown; replayed: boolean }> {
+    const scopedKey = `${ctx.scope ?? 'platform'}:${key}`;
+    const fingerprint = createHash('sha256')
+      .update(`${ctx.method} ${ctx.path} ${canonicalJson(ctx.params)}`)
+      .digest('hex');
+    const existing = this.store.getIdempotency(scopedKey);
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) {
+        throw new SandboxError(
+          400,
+          'idempotency_error',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+        );
+      }
+      return { status: existing.status, body: existing.body, replayed: true };
+    }
+    if (this.inflightIdempotency.has(scopedKey)) {
+      throw new SandboxError(
+        409,
+        'idempotency_error',
+        'There is currently another in-progress request using this Stripe-Account, Idempotency-Key, and API key. Please try again later.',
+      );
+    }
+    this.inflightIdempotency.add(scopedKey);
+    try {
+      const result = await run();
+      if (result.status < 500) {
+        this.store.putIdempotency(scopedKey, {
+          fingerprint,
+          ...result,
+          createdAt: this.clock.now(),
+        });
+      }
+      return { ...result, replayed: false };
+    } finally {
+      this.inflightIdempotency.delete(scopedKey);
+    }
+  }
+
+  private match(
+    method: string,
+    path: string,
+  ): { route: Route; pathParams: Record<string, string> } {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const found = route.pattern.exec(path);
+      if (!found) continue;
+      const pathParams: Record<string, string> = {};
+      route.keys.forEach((key, i) => (pathParams[key] = decodeURIComponent(found[i + 1])));
+      return { route, pathParams };
+    }
+    throw new SandboxError(
+      404,
+      'invalid_request_error',
+      `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+    );
+  }
+
+  /** `Stripe-Account` must name a live connected account of this platform. */
+  private resolveScope(header: string | string[] | undefined): string | null {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value) return null;
+    const account = this.store.get(value);
+    if (value === this.platformAccountId) return null;
+    if (!account || account.kind !== 'account' || (account.data as { deleted?: boolean }).deleted) {
+      throw new SandboxError(
+        403,
+        'invalid_request_error',
+        `The provided key does not have access to account '${value}' (or that account does not exist). Application access may have been revoked.`,
+        { code: 'account_invalid' },
+      );
+    }
+    return value;
+  }
+
+  /** `expand[]`: replaces an id at each path by the object it names (`data.` paths inside lists). */
+  private expand(body: unknown, ctx: RequestContext): unknown {
+    const paths = ctx.params.expand;
+    if (paths === undefined) return body;
+    const list = Array.isArray(paths) ? paths : [paths];
+    for (const path of list) {
+      if (typeof path !== 'string' || !path)
+        throw invalidRequest('Invalid expand parameter', 'expand');
+      this.expandPath(body, path.split('.'), path, ctx);
+    }
+    return body;
+  }
+
+  private expandPath(node: unknown, segments: string[], full: string, ctx: RequestContext): void {
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    const [head, ...rest] = segments;
+    if (head === 'data' && Array.isArray(record.data) && record.object === 'list') {
+      for (const item of record.data) this.expandPath(item, rest, full, ctx);
+      return;
+    }
+    if (!(head in record))
+      throw invalidRequest(`This property cannot be expanded (${full}).`, 'expand');
+    const value = record[head];
+    if (rest.length) {
+      this.expandPath(value, rest, full, ctx);
+      return;
+    }
+    if (!EXPANDABLE_FIELDS.has(head) || (value !== null && typeof value !== 'string')) {
+      if (value !== null && typeof value === 'object') return; // already an object
+      throw invalidRequest(`This property cannot be expanded (${full}).`, 'expand');
+    }
+    if (value === null) return;
+    const prefix = value.slice(0, value.indexOf('_'));
+    const kind = this.prefixes.get(prefix);
+    const stored = kind ? this.store.get(value) : undefined;
+    if (!kind || !stored || stored.kind !== kind) {
+      throw invalidRequest(`This property cannot be expanded (${full}).`, 'expand');
+    }
+    record[head] = this.render(stored, { scope: ctx.scope });
+  }
+
+  /** The sandbox's own routes: its clock. */
+  private async handleControl(
+    method: string,
+    path: string,
+    raw: Buffer,
+    contentType: string | undefined,
+  ): Promise<unknown> {
+    if (method === 'GET' && path === '/_sandbox/clock') {
+      return { object: 'sandbox_clock', now: this.clock.now() };
+    }
+    if (method === 'POST' && path === '/_sandbox/clock/advance') {
+      const text = raw.toString('utf8');
+      let body: Record<string, FormValue | number>;
+      try {
+        body = contentType?.includes('json')
+          ? (JSON.parse(text || '{}') as Record<string, number>)
+          : decodeForm(text);
+      } catch {
+        throw invalidRequest('The body must be JSON or form-encoded: { "seconds": N }');
+      }
+      const seconds = Number(body.seconds);
+      if (
+        body.seconds === undefined ||
+        body.seconds === '' ||
+        !Number.isInteger(seconds) ||
+        seconds < 0
+      ) {
+        throw invalidRequest('seconds must be a non-negative integer', 'seconds');
+      }
+      return { object: 'sandbox_clock', now: await this.advanceClock(seconds) };
+    }
+    throw new SandboxError(
+      404,
+      'invalid_request_error',
+      `Unrecognized sandbox URL (${method}: ${path}).`,
+    );
+  }
+}
+
+function authenticate(header: string | undefined): void {
+  let key: string | undefined;
+  if (header?.startsWith('Bearer ')) key = header.slice(7).trim();
+  else if (header?.startsWith('Basic ')) {
+    key = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0];
+  }
+  if (!key) {
+    throw new SandboxError(
+      401,
+      'invalid_request_error',
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
+    );
+  }
+  if (!/^(sk|rk)_test_\w+$/.test(key)) {
+    throw new SandboxError(
+      401,
+      'invalid_request_error',
+      `Invalid API Key provided: ${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`,
+      { code: 'api_key_invalid' },
+    );
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(invalidRequest('The request body is too large.'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
