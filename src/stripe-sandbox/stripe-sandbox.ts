@@ -207,36 +207,37 @@ export class StripeSandbox {
       throw invalidRequest('seconds must be a non-negative integer', 'seconds');
     }
     this.clock.advance(seconds);
-    await this.runDueTasks();
-    await this.webhooks.idle();
+    do {
+      await this.runDueTasks();
+      await this.webhooks.idle();
+    } while (this.store.due(this.clock.now()).length);
     return this.clock.now();
   }
 
   /** Runs due tasks, one pass at a time, until none is due (tasks may schedule more). */
   runDueTasks(): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        for (
-          let due = this.store.due(this.clock.now());
-          due.length;
-          due = this.store.due(this.clock.now())
-        ) {
-          for (const task of due) {
-            this.store.complete(task.id);
-            const handler = this.taskHandlers.get(task.type);
-            try {
-              await handler?.(task);
-            } catch (error) {
-              this.log(
-                `task ${task.type} failed: ${error instanceof Error ? error.message : String(error)}`,
-              );
-            }
+    if (this.running) return this.running;
+    const run = async (): Promise<void> => {
+      for (
+        let due = this.store.due(this.clock.now());
+        due.length;
+        due = this.store.due(this.clock.now())
+      ) {
+        for (const task of due) {
+          this.store.complete(task.id);
+          try {
+            await this.taskHandlers.get(task.type)?.(task);
+          } catch (error) {
+            this.log(
+              `task ${task.type} failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
           }
         }
-      } finally {
-        this.running = undefined;
       }
-    })();
+    };
+    this.running = run().finally(() => {
+      this.running = undefined;
+    });
     return this.running;
   }
 
