@@ -347,10 +347,10 @@ describe('sandbox accounts', () => {
         type: 'custom',
         country: 'US',
         external_account: 'btok_us',
-      } as Stripe.AccountCreateParams);
+      });
       const first = account.external_accounts!.data[0] as Stripe.BankAccount;
       const second = (await stripe.accounts.createExternalAccount(account.id, {
-        external_account: { ...US_BANK, account_number: '000111111116' } as unknown as string,
+        external_account: { ...US_BANK, account_number: '000111111116' },
         default_for_currency: true,
       })) as Stripe.BankAccount;
       expect(second.default_for_currency).toBe(true);

@@ -221,7 +221,7 @@ describe('sandbox persistence', () => {
       type: 'custom',
       country: 'US',
       external_account: 'btok_us',
-    } as Stripe.AccountCreateParams);
+    });
     await stripe.webhookEndpoints.create({ url: hook.url, enabled_events: ['customer.created'] });
     const customer = await stripe.customers.create(
       { email: 'kept@example.com' },
