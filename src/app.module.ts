@@ -7,24 +7,52 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import type { AppConfig, StripeConfig } from './config/app-config.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
+import { EmbeddedSandbox } from './sandbox/embedded-sandbox.js';
 import { StripeConnectModule, type StripeConnectModuleOptions } from './stripe-connect/index.js';
 
-/** The library's options from the host's configuration. */
-export function stripeConnectOptions(stripe: StripeConfig): StripeConnectModuleOptions {
+/** The library's options from the host's configuration (and the embedded sandbox's URL in sandbox mode). */
+export function stripeConnectOptions(
+  stripe: StripeConfig,
+  sandbox?: EmbeddedSandbox,
+): StripeConnectModuleOptions {
   if (stripe.kind === 'unavailable') return { withoutStripe: { reason: stripe.reason } };
   return {
     secretKey: stripe.secretKey,
-    apiBase: stripe.apiBase,
+    apiBase: stripe.kind === 'sandbox' ? sandbox!.url : stripe.apiBase,
     webhookSecrets: stripe.webhookSecrets,
     connectWebhookSecrets: stripe.connectWebhookSecrets,
     maxNetworkRetries: 2,
   };
 }
 
+@Module({})
+class EmbeddedSandboxModule {}
+
 /** The host app: database, authentication, health, and the Stripe Connect library. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const stripe = config.stripe;
+    const sandboxProviders =
+      stripe.kind === 'sandbox'
+        ? [
+            {
+              provide: EmbeddedSandbox,
+              useFactory: () =>
+                EmbeddedSandbox.start({
+                  stateFile: stripe.stateFile,
+                  platformSecret: stripe.webhookSecrets[0],
+                  connectSecret: stripe.connectWebhookSecrets[0],
+                }),
+            },
+          ]
+        : [];
+    // One module instance, imported by the app and by the library's options factory.
+    const sandboxModule: DynamicModule = {
+      module: EmbeddedSandboxModule,
+      providers: sandboxProviders,
+      exports: sandboxProviders.map((p) => p.provide),
+    };
     return {
       module: AppModule,
       imports: [
@@ -35,7 +63,13 @@ export class AppModule {
           retryDelay: 1000,
         }),
         EventEmitterModule.forRoot(),
-        StripeConnectModule.forRoot({ ...stripeConnectOptions(config.stripe), isGlobal: true }),
+        StripeConnectModule.forRootAsync({
+          isGlobal: true,
+          imports: [sandboxModule],
+          inject: sandboxProviders.length ? [EmbeddedSandbox] : [],
+          useFactory: (sandbox?: EmbeddedSandbox) => stripeConnectOptions(config.stripe, sandbox),
+        }),
+        sandboxModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -6,6 +6,28 @@ import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { describeDatabase } from './database/data-source-options.js';
+import { EmbeddedSandbox } from './sandbox/embedded-sandbox.js';
+
+/** Points the embedded sandbox (sandbox mode) at the app's webhook endpoints once the app listens. */
+export function connectEmbeddedSandbox(app: INestApplication, config: AppConfig): void {
+  if (config.stripe.kind !== 'sandbox') return;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  app.get(EmbeddedSandbox).deliverTo(`http://127.0.0.1:${port}`);
+}
+
+function describeStripe(app: INestApplication, config: AppConfig): string {
+  switch (config.stripe.kind) {
+    case 'stripe':
+      return `Stripe API at ${config.stripe.apiBase}`;
+    case 'sandbox':
+      return (
+        `no STRIPE_SECRET_KEY, so the offline Stripe sandbox runs in-process at ` +
+        `${app.get(EmbeddedSandbox).url} (state in ${config.stripe.stateFile})`
+      );
+    default:
+      return config.stripe.reason;
+  }
+}
 
 /**
  * Reads the configuration from `env` (throwing a ConfigError that names every bad variable), builds the app,
@@ -30,15 +52,12 @@ export async function bootstrap(
   }
   configureApp(app);
   await app.listen(config.port);
-  const stripe =
-    config.stripe.kind === 'stripe'
-      ? `Stripe API at ${config.stripe.apiBase}`
-      : config.stripe.reason;
+  connectEmbeddedSandbox(app, config);
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   logger.log(`Database: ${describeDatabase(config.database)}`);
-  logger.log(`Stripe: ${stripe}`);
-  const address = (app.getHttpServer() as Server).address() as AddressInfo;
+  logger.log(`Stripe: ${describeStripe(app, config)}`);
   logger.log(
-    `Listening on http://localhost:${address.port} (docs at /docs) after ${Date.now() - started} ms`,
+    `Listening on http://localhost:${port} (docs at /docs) after ${Date.now() - started} ms`,
   );
   return { app, config };
 }

@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { bootstrap } from '../src/bootstrap.js';
 import { ConfigError } from '../src/config/app-config.js';
-import { Account } from '../src/stripe-connect/index.js';
+import type Stripe from 'stripe';
+import { Account, STRIPE_CLIENT } from '../src/stripe-connect/index.js';
 
 describe('bootstrap', () => {
   const dirs: string[] = [];
@@ -25,22 +26,30 @@ describe('bootstrap', () => {
     );
   });
 
-  it('starts with no database URL and no Stripe key, and keeps its data across a restart', async () => {
+  it('starts with no database URL and no Stripe key on PGlite and the embedded sandbox, keeping both across a restart', async () => {
     // A fresh data folder, as on a first `npm start`: the first boot creates and migrates it.
     const dataDir = join(inject('testDatabaseRun').root, `boot-${process.pid}`);
     dirs.push(dataDir);
     const env = { PGLITE_DIR: dataDir, PORT: '0' };
 
     const first = await bootstrap(env, { logLevels: ['error'] });
+    let customerId: string;
     try {
-      expect(first.config.database).toEqual({ kind: 'pglite', dataDir });
-      expect(first.config.stripe.kind).toBe('unavailable');
+      expect(first.config.database).toEqual({ kind: 'pglite', dataDir: join(dataDir, 'pglite') });
+      expect(first.config.stripe).toMatchObject({
+        kind: 'sandbox',
+        stateFile: join(dataDir, 'stripe-sandbox.jsonl'),
+      });
       await request(first.app.getHttpServer()).get('/health').expect(200);
       await first.app.get(DataSource).getRepository(Account).insert({
         id: 'acct_survives_restart',
         type: 'custom',
         userId: 'seller-restart',
       });
+      // The library's Stripe client talks to the in-process sandbox.
+      const stripe = first.app.get<Stripe>(STRIPE_CLIENT);
+      expect(stripe.getApiField('host')).toBe('127.0.0.1');
+      customerId = (await stripe.customers.create({ email: 'kept@example.com' })).id;
     } finally {
       await first.app.close();
     }
@@ -53,6 +62,10 @@ describe('bootstrap', () => {
         .getRepository(Account)
         .findOneBy({ id: 'acct_survives_restart' });
       expect(kept?.userId).toBe('seller-restart');
+      const stripe = second.app.get<Stripe>(STRIPE_CLIENT);
+      await expect(stripe.customers.retrieve(customerId)).resolves.toMatchObject({
+        email: 'kept@example.com',
+      });
     } finally {
       await second.app.close();
     }

@@ -23,19 +23,38 @@ describe('loadConfig', () => {
   it('runs on the embedded defaults with an empty environment', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: resolve('.data') });
-    expect(config.stripe.kind).toBe('unavailable');
+    expect(config.dataDir).toBe(resolve('.data'));
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: resolve('.data/pglite') });
+    expect(config.stripe).toMatchObject({
+      kind: 'sandbox',
+      secretKey: expect.stringMatching(/^sk_test_/),
+      webhookSecrets: [expect.stringMatching(/^whsec_/)],
+      connectWebhookSecrets: [expect.stringMatching(/^whsec_/)],
+      stateFile: resolve('.data/stripe-sandbox.jsonl'),
+    });
     expect(config.auth).toEqual({ jwtSecret: DEVELOPMENT_JWT_SECRET, developmentSecret: true });
   });
 
   it('uses PGLITE_DIR and DATABASE_URL', () => {
     expect(loadConfig({ PGLITE_DIR: '/tmp/x' }).database).toEqual({
       kind: 'pglite',
-      dataDir: '/tmp/x',
+      dataDir: '/tmp/x/pglite',
     });
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d' }).database).toEqual({
       kind: 'postgres',
       url: 'postgres://u@h:5432/d',
+    });
+  });
+
+  it('honours given webhook secrets in sandbox mode, the first of each list signing', () => {
+    const config = loadConfig({
+      STRIPE_WEBHOOK_SECRET: 'whsec_a,whsec_b',
+      STRIPE_CONNECT_WEBHOOK_SECRET: 'whsec_c',
+    });
+    expect(config.stripe).toMatchObject({
+      kind: 'sandbox',
+      webhookSecrets: ['whsec_a', 'whsec_b'],
+      connectWebhookSecrets: ['whsec_c'],
     });
   });
 

@@ -2,7 +2,8 @@
  * The host app's configuration, read from the environment once at boot (DESIGN.md section 2). Every problem
  * is reported at once, each naming its variable; the library itself never reads `process.env`.
  */
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 
 export const DEVELOPMENT_JWT_SECRET = 'nest-stripe-connect-development-secret-not-for-production';
 
@@ -17,6 +18,16 @@ export type StripeConfig =
       webhookSecrets: string[];
       connectWebhookSecrets: string[];
     }
+  | {
+      /** No STRIPE_SECRET_KEY: the Stripe sandbox runs in-process and the app talks to it. */
+      kind: 'sandbox';
+      secretKey: string;
+      webhookSecrets: string[];
+      connectWebhookSecrets: string[];
+      /** The sandbox's journal, in the data folder, so a restart keeps it and the database in step. */
+      stateFile: string;
+    }
+  /** Stripe switched off explicitly (a host or test choice): routes that need it answer 503. */
   | { kind: 'unavailable'; reason: string };
 
 export interface AuthConfig {
@@ -27,6 +38,8 @@ export interface AuthConfig {
 
 export interface AppConfig {
   port: number;
+  /** The data folder (`PGLITE_DIR`, default `./.data`): the embedded database and the sandbox's state. */
+  dataDir: string;
   database: DatabaseConfig;
   stripe: StripeConfig;
   auth: AuthConfig;
@@ -70,7 +83,16 @@ export function loadDatabaseConfig(env: Env, problems: string[] = []): DatabaseC
     }
     return { kind: 'postgres', url };
   }
-  return { kind: 'pglite', dataDir: resolve(value(env, 'PGLITE_DIR') ?? '.data') };
+  return { kind: 'pglite', dataDir: join(dataDirOf(env), 'pglite') };
+}
+
+/** The data folder: PGLITE_DIR, or ./.data. */
+export function dataDirOf(env: Env): string {
+  return resolve(value(env, 'PGLITE_DIR') ?? '.data');
+}
+
+function generatedSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64url')}`;
 }
 
 function loadStripeConfig(env: Env, problems: string[]): StripeConfig {
@@ -93,10 +115,15 @@ function loadStripeConfig(env: Env, problems: string[]): StripeConfig {
     }
   }
   if (secretKey === undefined) {
+    // Sandbox mode: given secrets are honoured (the first of each list signs), others are generated.
     return {
-      kind: 'unavailable',
-      reason:
-        'Stripe is not configured: STRIPE_SECRET_KEY is not set (the offline Stripe sandbox is not available yet).',
+      kind: 'sandbox',
+      secretKey: `sk_test_sandbox_${randomBytes(12).toString('hex')}`,
+      webhookSecrets: webhookSecrets.length ? webhookSecrets : [generatedSecret()],
+      connectWebhookSecrets: connectWebhookSecrets.length
+        ? connectWebhookSecrets
+        : [generatedSecret()],
+      stateFile: join(dataDirOf(env), 'stripe-sandbox.jsonl'),
     };
   }
   if (!STRIPE_KEY.test(secretKey)) {
@@ -138,6 +165,7 @@ export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
   const config: AppConfig = {
     port: loadPort(env, problems),
+    dataDir: dataDirOf(env),
     database: loadDatabaseConfig(env, problems),
     stripe: loadStripeConfig(env, problems),
     auth: loadAuthConfig(env, problems),

@@ -1,8 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { inject } from 'vitest';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { connectEmbeddedSandbox } from '../../src/bootstrap.js';
 import { signAuthToken } from '../../src/auth/jwt.js';
 import type { AppConfig, DatabaseConfig, StripeConfig } from '../../src/config/app-config.js';
 import { createTestDatabase } from './test-database.js';
@@ -22,15 +25,33 @@ export interface TestApp {
  * test-only routes beside it, which see everything the host app provides.
  */
 export async function createTestApp(
-  options: { database?: DatabaseConfig; stripe?: StripeConfig; controllers?: Type[] } = {},
+  options: {
+    database?: DatabaseConfig;
+    /** Default: Stripe switched off (routes that need it answer 503). `'sandbox'`: the embedded sandbox. */
+    stripe?: StripeConfig | 'sandbox';
+    controllers?: Type[];
+  } = {},
 ): Promise<TestApp> {
+  const run = inject('testDatabaseRun');
+  const dataDir = join(run.root, `app-${randomBytes(4).toString('hex')}`);
+  const stripe: StripeConfig =
+    options.stripe === 'sandbox'
+      ? {
+          kind: 'sandbox',
+          secretKey: 'sk_test_embedded_sandbox',
+          webhookSecrets: ['whsec_test_platform_endpoint'],
+          connectWebhookSecrets: ['whsec_test_connect_endpoint'],
+          stateFile: join(dataDir, 'stripe-sandbox.jsonl'),
+        }
+      : (options.stripe ?? {
+          kind: 'unavailable',
+          reason: 'Stripe is not configured in this test',
+        });
   const config: AppConfig = {
     port: 0,
-    database: options.database ?? (await createTestDatabase(inject('testDatabaseRun'))),
-    stripe: options.stripe ?? {
-      kind: 'unavailable',
-      reason: 'Stripe is not configured in this test',
-    },
+    dataDir,
+    database: options.database ?? (await createTestDatabase(run)),
+    stripe,
     auth: { jwtSecret: TEST_JWT_SECRET, developmentSecret: false },
   };
   const moduleRef = await Test.createTestingModule({
@@ -39,7 +60,9 @@ export async function createTestApp(
   }).compile();
   const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
   configureApp(app);
-  await app.init();
+  // Listening (on 127.0.0.1) lets the embedded sandbox deliver webhooks to the app.
+  await app.listen(0, '127.0.0.1');
+  connectEmbeddedSandbox(app, config);
   return {
     app,
     config,

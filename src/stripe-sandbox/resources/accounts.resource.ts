@@ -385,7 +385,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
       name: rest.name ?? null,
       owners_provided: rest.owners_provided ?? false,
       phone: rest.phone ?? null,
-      structure: rest.structure ?? null,
+      ...(rest.structure ? { structure: rest.structure } : {}),
       tax_id_provided: tax_id_provided === true,
       verification: { document: { back: null, details: null, details_code: null, front: null } },
     };
@@ -850,7 +850,15 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
       email: 'platform@sandbox.invalid',
       metadata: {},
       payouts_enabled: true,
-      settings: { dashboard: { display_name: 'Sandbox platform', timezone: 'Etc/UTC' } },
+      settings: {
+        branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+        card_payments: {
+          decline_on: { avs_failure: false, cvc_failure: false },
+          statement_descriptor_prefix: null,
+        },
+        dashboard: { display_name: 'Sandbox platform', timezone: 'Etc/UTC' },
+        payments: { statement_descriptor: 'SANDBOX' },
+      },
       type: 'standard',
     };
   });
