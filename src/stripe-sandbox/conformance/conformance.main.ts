@@ -60,7 +60,7 @@ async function main(): Promise<number> {
       tos_acceptance: { date: 1_700_000_000, ip: '203.0.113.7' },
       external_account: 'btok_us',
       metadata: { sample: 'individual' },
-    } as Stripe.AccountCreateParams);
+    });
     add('custom individual account', 'account', individual);
     add(
       'updated account',
