@@ -22,4 +22,19 @@ export class SandboxClient {
     if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
     return body.now;
   }
+
+  /** Makes the next `count` requests to `path` (and `method`, when given) fail with `status`. */
+  async injectFault(fault: {
+    path: string;
+    method?: string;
+    status: 429 | 500 | 502 | 503;
+    count?: number;
+  }): Promise<void> {
+    const response = await fetch(new URL('/_sandbox/faults', this.baseUrl), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
+    if (!response.ok) throw new Error(`injectFault: HTTP ${response.status}`);
+  }
 }

@@ -83,6 +83,14 @@ export interface RenderContext {
 
 type TaskHandler = (task: ScheduledTask) => Promise<void> | void;
 
+/** An injected failure: the next `count` requests matching `method` and `path` answer `status`. */
+export interface Fault {
+  method?: string;
+  path: string;
+  status: 429 | 500 | 502 | 503;
+  count: number;
+}
+
 export class StripeSandbox {
   readonly store: SandboxStore;
   readonly clock: SandboxClock;
@@ -92,6 +100,7 @@ export class StripeSandbox {
   private readonly prefixes = new Map<string, string>();
   private readonly taskHandlers = new Map<string, TaskHandler>();
   private readonly inflightIdempotency = new Set<string>();
+  private faults: Fault[] = [];
   private server?: Server;
   private ticker?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -297,6 +306,24 @@ export class StripeSandbox {
       }
       authenticate(req.headers.authorization);
       const matched = this.match(method, url.pathname);
+      const fault = this.takeFault(method, url.pathname);
+      if (fault) {
+        const error =
+          fault.status === 429
+            ? new SandboxError(
+                429,
+                'invalid_request_error',
+                'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+                { code: 'rate_limit' },
+              )
+            : new SandboxError(
+                fault.status,
+                'api_error',
+                'An unknown error occurred (injected by the sandbox).',
+              );
+        send(error.status, error.toBody(requestId), { 'Stripe-Should-Retry': 'true' });
+        return;
+      }
       const scope = this.resolveScope(req.headers['stripe-account']);
       const contentType = req.headers['content-type'] ?? '';
       if (
@@ -435,6 +462,41 @@ export class StripeSandbox {
     );
   }
 
+  /** Makes the next requests to a path fail (rate limit or server error), as `POST /_sandbox/faults` does. */
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault, method: fault.method?.toUpperCase() });
+  }
+
+  private faultFromBody(raw: Buffer): Record<string, unknown> {
+    let body: Partial<Fault>;
+    try {
+      body = JSON.parse(raw.toString('utf8') || '{}') as Partial<Fault>;
+    } catch {
+      throw invalidRequest('The body must be JSON: { "path", "method"?, "status", "count"? }');
+    }
+    if (typeof body.path !== 'string' || !body.path.startsWith('/v1/')) {
+      throw invalidRequest('path must be a /v1/ path', 'path');
+    }
+    const status = Number(body.status) as Fault['status'];
+    if (![429, 500, 502, 503].includes(status)) {
+      throw invalidRequest('status must be 429, 500, 502 or 503', 'status');
+    }
+    const count = body.count ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 1000) {
+      throw invalidRequest('count must be an integer from 1 to 1000', 'count');
+    }
+    this.injectFault({ path: body.path, method: body.method, status, count });
+    return { object: 'sandbox_fault', path: body.path, method: body.method ?? null, status, count };
+  }
+
+  private takeFault(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.path === path && (!f.method || f.method === method));
+    if (!fault) return undefined;
+    fault.count -= 1;
+    if (fault.count <= 0) this.faults = this.faults.filter((f) => f !== fault);
+    return fault;
+  }
+
   /** `Stripe-Account` must name a live connected account of this platform. */
   private resolveScope(header: string | string[] | undefined): string | null {
     const value = Array.isArray(header) ? header[0] : header;
@@ -525,6 +587,7 @@ export class StripeSandbox {
       }
       return { object: 'sandbox_clock', now: await this.advanceClock(seconds) };
     }
+    if (method === 'POST' && path === '/_sandbox/faults') return this.faultFromBody(raw);
     throw new SandboxError(
       404,
       'invalid_request_error',

@@ -1,7 +1,7 @@
 /** The sandbox's transport, driven through the official SDK over HTTP. */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StripeSandbox } from '../../src/stripe-sandbox/index.js';
+import { SandboxClient, type StripeSandbox } from '../../src/stripe-sandbox/index.js';
 import { startSandbox, stripeFor } from '../support/sandbox.js';
 
 describe('sandbox transport', () => {
@@ -339,6 +339,31 @@ describe('sandbox transport', () => {
         statusCode: 400,
         param: 'expand',
       });
+    });
+  });
+
+  describe('faults', () => {
+    it('answers an injected rate limit with 429 in Stripe shape, then serves again', async () => {
+      const client = new SandboxClient(sandbox.url);
+      await client.injectFault({ path: '/v1/customers', method: 'POST', status: 429 });
+      const error = (await stripe.customers
+        .create()
+        .catch((e: unknown) => e)) as Stripe.errors.StripeError;
+      expect(error).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
+      expect(error.statusCode).toBe(429);
+      expect(error.code).toBe('rate_limit');
+      await expect(stripe.customers.create()).resolves.toMatchObject({ object: 'customer' });
+    });
+
+    it('lets the SDK retry an injected server error with the same idempotency key', async () => {
+      const client = new SandboxClient(sandbox.url);
+      await client.injectFault({ path: '/v1/customers', method: 'POST', status: 503, count: 1 });
+      const customer = await stripe.customers.create(
+        { email: 'retried@example.com' },
+        { maxNetworkRetries: 1 },
+      );
+      expect(customer.email).toBe('retried@example.com');
+      expect((await stripe.customers.list({ email: 'retried@example.com' })).data).toHaveLength(1);
     });
   });
 });
