@@ -62,7 +62,7 @@ export class AppModule {
           retryAttempts: 2,
           retryDelay: 1000,
         }),
-        EventEmitterModule.forRoot(),
+        EventEmitterModule.forRoot({ wildcard: true, delimiter: '.' }),
         StripeConnectModule.forRootAsync({
           isGlobal: true,
           imports: [sandboxModule],

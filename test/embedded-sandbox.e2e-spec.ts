@@ -1,62 +1,23 @@
 /** Sandbox mode: the app starts the sandbox in-process and receives its events, signed, on its two endpoints. */
-import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
 import Stripe from 'stripe';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedSandbox } from '../src/sandbox/embedded-sandbox.js';
 import { SandboxClient } from '../src/stripe-sandbox/index.js';
-import { STRIPE_CLIENT, StripeConnectPublic } from '../src/stripe-connect/index.js';
+import { Account, STRIPE_CLIENT, StripeEvent } from '../src/stripe-connect/index.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-const received: { path: string; event: Stripe.Event }[] = [];
-const verifier = new Stripe('sk_test_verifier');
-
-/** Stands where the library's webhook endpoints will be, verifying each delivery with the app's secrets. */
-@Controller('stripe/webhooks')
-@StripeConnectPublic()
-class WebhookProbeController {
-  @Post()
-  @HttpCode(200)
-  platform(
-    @Req() req: Request & { rawBody?: Buffer },
-    @Headers('stripe-signature') signature: string,
-  ): void {
-    received.push({
-      path: 'platform',
-      event: verifier.webhooks.constructEvent(
-        req.rawBody!,
-        signature,
-        'whsec_test_platform_endpoint',
-      ),
-    });
-  }
-
-  @Post('connect')
-  @HttpCode(200)
-  connect(
-    @Req() req: Request & { rawBody?: Buffer },
-    @Headers('stripe-signature') signature: string,
-  ): void {
-    received.push({
-      path: 'connect',
-      event: verifier.webhooks.constructEvent(
-        req.rawBody!,
-        signature,
-        'whsec_test_connect_endpoint',
-      ),
-    });
-  }
-}
 
 describe('the embedded sandbox', () => {
   let t: TestApp;
   let stripe: Stripe;
   let clock: SandboxClient;
+  let db: DataSource;
 
   beforeAll(async () => {
-    t = await createTestApp({ stripe: 'sandbox', controllers: [WebhookProbeController] });
+    t = await createTestApp({ stripe: 'sandbox' });
     stripe = t.app.get<Stripe>(STRIPE_CLIENT);
     clock = new SandboxClient(t.app.get(EmbeddedSandbox).url);
+    db = t.app.get(DataSource);
   });
   afterAll(() => t.close());
 
@@ -69,8 +30,7 @@ describe('the embedded sandbox', () => {
     });
   });
 
-  it('delivers platform events to /stripe/webhooks and Connect events to /stripe/webhooks/connect, signed with their secrets', async () => {
-    received.length = 0;
+  it('delivers platform events to /stripe/webhooks and Connect events to /stripe/webhooks/connect, verified with their secrets', async () => {
     const customer = await stripe.customers.create({ email: 'buyer@example.com' });
     const account = await stripe.accounts.create({
       type: 'custom',
@@ -78,12 +38,33 @@ describe('the embedded sandbox', () => {
       capabilities: { transfers: { requested: true } },
     });
     await clock.advance(0);
-    const platform = received.filter((r) => r.path === 'platform').map((r) => r.event);
-    const connect = received.filter((r) => r.path === 'connect').map((r) => r.event);
-    expect(
-      platform.filter((e) => e.type === 'customer.created' && e.data.object.id === customer.id),
-    ).toHaveLength(1);
-    expect(platform.every((e) => e.account === undefined)).toBe(true);
-    expect(connect.map((e) => [e.type, e.account])).toEqual([['capability.updated', account.id]]);
+    const events = await db.getRepository(StripeEvent).find();
+    const created = events.find(
+      (e) =>
+        e.type === 'customer.created' &&
+        (e.payload as { data: { object: { id: string } } }).data.object.id === customer.id,
+    );
+    expect(created).toMatchObject({ accountId: null, status: 'processed' });
+    const capability = events.find(
+      (e) => e.type === 'capability.updated' && e.accountId === account.id,
+    );
+    expect(capability).toMatchObject({ status: 'processed' });
+  });
+
+  it('closes the loop: an account created through the SDK shows its requirements in the local mirror', async () => {
+    const account = await stripe.accounts.create({
+      type: 'custom',
+      country: 'US',
+      business_type: 'individual',
+      capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+    });
+    await stripe.accounts.update(account.id, { individual: { first_name: 'Jane' } });
+    await clock.advance(0);
+    const row = await db.getRepository(Account).findOneByOrFail({ id: account.id });
+    expect(row.type).toBe('custom');
+    expect(row.verificationFieldsNeeded).toContain('individual.dob.day');
+    expect(row.verificationFieldsNeeded).not.toContain('individual.first_name');
+    expect(row.disabledReason).toBe('requirements.past_due');
+    expect(row.capabilities).toEqual({ card_payments: 'inactive', transfers: 'inactive' });
   });
 });

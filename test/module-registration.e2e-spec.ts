@@ -1,5 +1,6 @@
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
@@ -51,9 +52,13 @@ describe('StripeConnectModule registration', () => {
   /** Failed compiles cannot be closed: they get a database of their own so nothing else shares it. */
   const throwaway = () => createTestDatabase(inject('testDatabaseRun'));
 
-  async function compile(stripeConnect: DynamicModule, db: DatabaseConfig = database) {
+  async function compile(
+    stripeConnect: DynamicModule,
+    db: DatabaseConfig = database,
+    emitter = EventEmitterModule.forRoot({ wildcard: true }),
+  ) {
     moduleRef = await Test.createTestingModule({
-      imports: [TypeOrmModule.forRoot(buildDataSourceOptions(db)), stripeConnect],
+      imports: [TypeOrmModule.forRoot(buildDataSourceOptions(db)), emitter, stripeConnect],
     }).compile();
     await moduleRef.init();
     return moduleRef;
@@ -144,5 +149,15 @@ describe('StripeConnectModule registration', () => {
     const stripe = ref.get<Stripe>(STRIPE_CLIENT);
     expect(() => stripe.accounts).toThrow(StripeUnavailableError);
     expect(() => stripe.accounts).toThrow('no key in this environment');
+  });
+
+  it('refuses to start without a wildcard event emitter, saying what to import', async () => {
+    await expect(
+      compile(
+        StripeConnectModule.forRoot(options),
+        await throwaway(),
+        EventEmitterModule.forRoot({ wildcard: false }),
+      ),
+    ).rejects.toThrow(/EventEmitterModule.forRoot\(\{ wildcard: true \}\)/);
   });
 });

@@ -26,10 +26,27 @@ export {
 } from './common/validation.js';
 export { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 export {
+  InvalidWebhookPayloadError,
   StripeConnectConfigError,
   StripeConnectError,
   StripeUnavailableError,
+  WebhookSignatureError,
 } from './common/stripe-connect.errors.js';
+export {
+  OnStripeEvent,
+  STRIPE_EVENT_PREFIX,
+  type StripeConnectEvent,
+  type StripeEventOf,
+  type StripeEventPattern,
+} from './webhooks/on-stripe-event.decorator.js';
+export {
+  WebhooksService,
+  type EventOutcome,
+  type WebhookEndpointKind,
+} from './webhooks/webhooks.service.js';
+export type { EventReplayFilter } from './webhooks/stripe-events.repository.js';
+export { DEFAULT_WEBHOOK_PATHS, type WebhookPaths } from './webhooks/webhooks.controller.js';
+export { verificationFieldsNeeded } from './accounts/account-mirror.js';
 export { stripeConnectEntities } from './entities.js';
 export { stripeConnectMigrations } from './migrations.js';
 export { Account, type AccountType } from './accounts/account.entity.js';

@@ -1,5 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795840076326 } from './migrations/1795840076326-initial.js';
+import { WebhookProcessing1795841840960 } from './migrations/1795841840960-webhook-processing.js';
 
 /** Every migration of the library, oldest first: add them to a host's own DataSource. */
-export const stripeConnectMigrations: (new () => MigrationInterface)[] = [Initial1795840076326];
+export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
+  Initial1795840076326,
+  WebhookProcessing1795841840960,
+];

@@ -4,6 +4,9 @@ import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 import { stripeConnectEntities } from './entities.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
+import { EventSyncService } from './webhooks/event-sync.service.js';
+import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
+import { WebhooksService } from './webhooks/webhooks.service.js';
 import { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constants.js';
 import {
   ConfigurableModuleClass,
@@ -29,8 +32,12 @@ const resolvedOptionsProvider: Provider = {
     stripeClientProvider,
     StripeConnectAuthGuard,
     StripeConnectExceptionFilter,
+    StripeEventsRepository,
+    EventSyncService,
+    WebhooksService,
   ],
   exports: [
+    WebhooksService,
     STRIPE_CONNECT_OPTIONS,
     STRIPE_CLIENT,
     StripeConnectAuthGuard,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, Provider, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { inject } from 'vitest';
 import { AppModule } from '../../src/app.module.js';
@@ -30,6 +30,8 @@ export async function createTestApp(
     /** Default: Stripe switched off (routes that need it answer 503). `'sandbox'`: the embedded sandbox. */
     stripe?: StripeConfig | 'sandbox';
     controllers?: Type[];
+    /** Test-only providers (listeners) beside the host app. */
+    providers?: Provider[];
   } = {},
 ): Promise<TestApp> {
   const run = inject('testDatabaseRun');
@@ -57,6 +59,7 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config)],
     controllers: options.controllers ?? [],
+    providers: options.providers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
   configureApp(app);

@@ -66,6 +66,10 @@ export class Charge extends StripeObjectColumns {
   @Column({ name: 'latest_charge_id', type: 'varchar', length: 255, nullable: true })
   latestChargeId: string | null;
 
+  /** True once a dispute was opened on the payment (`charge.dispute.*`, or the charge's `disputed`). */
+  @Column({ type: 'boolean', default: false })
+  disputed: boolean;
+
   /** `last_payment_error` as Stripe gave it (code, decline code, message), or null. */
   @Column({ name: 'last_payment_error', type: 'jsonb', nullable: true })
   lastPaymentError: Record<string, unknown> | null;

@@ -26,3 +26,15 @@ export class StripeUnavailableError extends StripeConnectError {
   readonly status = 503;
   readonly code = 'stripe_unavailable';
 }
+
+/** A webhook delivery whose signature does not verify (or has none): 400, nothing stored. */
+export class WebhookSignatureError extends StripeConnectError {
+  readonly status = 400;
+  readonly code = 'invalid_signature';
+}
+
+/** A verified webhook body that is not a Stripe event: 400. */
+export class InvalidWebhookPayloadError extends StripeConnectError {
+  readonly status = 400;
+  readonly code = 'invalid_payload';
+}

@@ -60,6 +60,14 @@ export class StripeEvent {
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
   processedAt: Date | null;
 
+  /** When the built-in sync last committed for this event (in the sync's own transaction). */
+  @Column({ name: 'synced_at', type: 'timestamptz', nullable: true })
+  syncedAt: Date | null;
+
+  /** Set while one delivery processes the event (a lease); concurrent deliveries wait for it to clear. */
+  @Column({ name: 'processing_started_at', type: 'timestamptz', nullable: true })
+  processingStartedAt: Date | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 

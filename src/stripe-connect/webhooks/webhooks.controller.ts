@@ -1,0 +1,111 @@
+import {
+  Controller,
+  Headers,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Post,
+  Req,
+  UseFilters,
+  type Type,
+} from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
+import { StripeConnectPublic } from '../common/stripe-connect-public.decorator.js';
+import {
+  WebhooksService,
+  type EventOutcome,
+  type WebhookEndpointKind,
+} from './webhooks.service.js';
+
+export interface WebhookPaths {
+  /** Platform events; default `/stripe/webhooks`. */
+  platform: string;
+  /** Connected-account events; default `/stripe/webhooks/connect`. */
+  connect: string;
+}
+
+export const DEFAULT_WEBHOOK_PATHS: WebhookPaths = {
+  platform: '/stripe/webhooks',
+  connect: '/stripe/webhooks/connect',
+};
+
+class WebhookAck {
+  received: true;
+  id: string;
+  outcome: EventOutcome;
+}
+
+/** The two webhook endpoints, at the paths the module was registered with. */
+export function createWebhooksController(paths: WebhookPaths): Type {
+  @ApiTags('webhooks')
+  @Controller()
+  @StripeConnectPublic()
+  @UseFilters(StripeConnectExceptionFilter)
+  class WebhooksController {
+    constructor(readonly webhooks: WebhooksService) {}
+
+    @Post(paths.platform)
+    @HttpCode(200)
+    @ApiOperation({
+      summary: 'Platform events from Stripe, authenticated by their Stripe-Signature',
+    })
+    @ApiHeader({ name: 'Stripe-Signature', required: true })
+    @ApiOkResponse({ description: 'Stored and processed (or processed before)', type: WebhookAck })
+    platform(
+      @Req() req: Request,
+      @Headers('stripe-signature') signature?: string,
+    ): Promise<WebhookAck> {
+      return this.deliver('platform', req, signature);
+    }
+
+    @Post(paths.connect)
+    @HttpCode(200)
+    @ApiOperation({
+      summary: 'Connected-account events from Stripe, authenticated by their Stripe-Signature',
+    })
+    @ApiHeader({ name: 'Stripe-Signature', required: true })
+    @ApiOkResponse({ description: 'Stored and processed (or processed before)', type: WebhookAck })
+    connect(
+      @Req() req: Request,
+      @Headers('stripe-signature') signature?: string,
+    ): Promise<WebhookAck> {
+      return this.deliver('connect', req, signature);
+    }
+
+    async deliver(
+      kind: WebhookEndpointKind,
+      req: Request,
+      signature: string | undefined,
+    ): Promise<WebhookAck> {
+      const rawBody = (req as Request & { rawBody?: Buffer }).rawBody;
+      if (!Buffer.isBuffer(rawBody)) {
+        throw new Error('Stripe webhooks need the raw body: create the app with { rawBody: true }');
+      }
+      const { event, outcome } = await this.webhooks.receive(kind, rawBody, signature);
+      if (outcome === 'failed') {
+        throw new HttpException(
+          {
+            statusCode: 500,
+            code: 'event_processing_failed',
+            message: `Processing of ${event.id} failed; it is kept for redelivery`,
+          },
+          HttpStatus.INTERNAL_SERVER_ERROR,
+        );
+      }
+      if (outcome === 'busy') {
+        throw new HttpException(
+          {
+            statusCode: 503,
+            code: 'event_in_progress',
+            message: `${event.id} is still being processed by another delivery`,
+          },
+          HttpStatus.SERVICE_UNAVAILABLE,
+        );
+      }
+      return { received: true, id: event.id, outcome };
+    }
+  }
+  return WebhooksController;
+}
