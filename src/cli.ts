@@ -26,7 +26,10 @@ Commands:
 export class UsageError extends Error {}
 
 /** Flags of the form `--name value` (and bare `--flag`), the rest positional. */
-function parseArgs(args: string[], valued: string[]): { flags: Map<string, string | true>; positional: string[] } {
+function parseArgs(
+  args: string[],
+  valued: string[],
+): { flags: Map<string, string | true>; positional: string[] } {
   const flags = new Map<string, string | true>();
   const positional: string[] = [];
   for (let i = 0; i < args.length; i += 1) {
@@ -38,7 +41,8 @@ function parseArgs(args: string[], valued: string[]): { flags: Map<string, strin
     const name = arg.slice(2);
     if (valued.includes(name)) {
       const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || value.startsWith('--'))
+        throw new UsageError(`--${name} needs a value`);
       flags.set(name, value);
       i += 1;
     } else flags.set(name, true);
@@ -48,7 +52,8 @@ function parseArgs(args: string[], valued: string[]): { flags: Map<string, strin
 
 function parseTime(value: string, flag: string): Date {
   const date = /^\d+$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--${flag} must be ISO 8601 or unix seconds`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--${flag} must be ISO 8601 or unix seconds`);
   return date;
 }
 
