@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: throughput of the Stripe sandbox through the official SDK over HTTP on 127.0.0.1 —
- * `customers.create` from one client with 16 requests in flight, in memory and journaling to a file.
- * Bounded: a fixed number of requests per scenario.
+ * `npm run bench`, bounded (a fixed number of requests per scenario), on 127.0.0.1 only:
+ * - the Stripe sandbox through the official SDK: `customers.create`, 16 in flight, in memory and journaled;
+ * - the webhook path: one delivery's median time, and events per second with 32 in flight (PostgreSQL when
+ *   DATABASE_URL is set, PGlite otherwise).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { StripeSandbox } from '../src/stripe-sandbox/index.js';
+import { benchWebhooks } from './webhooks-bench.js';
 
 const IN_FLIGHT = 16;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -56,6 +58,7 @@ try {
   console.log(`Node ${process.version}; sandbox customers.create through the stripe SDK`);
   await run('sandbox, state in memory');
   await run('sandbox, state journaled to a file', join(dir, 'state.jsonl'));
+  await benchWebhooks();
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
