@@ -75,7 +75,7 @@ export async function benchWebhooks(): Promise<void> {
       type: 'custom',
       country: 'US',
       external_account: 'btok_us',
-    } as Stripe.AccountCreateParams);
+    });
     const base = Math.floor(Date.now() / 1000);
     let n = 0;
     const send = async (): Promise<number> => {
