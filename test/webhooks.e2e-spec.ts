@@ -271,6 +271,51 @@ describe('webhooks', () => {
       expect(externals.map((e) => [e.last4, e.defaultForCurrency])).toEqual([['6789', true]]);
     });
 
+    it('mirrors every external account across pages, and drops those Stripe no longer has', async () => {
+      const account = await customAccount({
+        external_account: 'btok_us',
+      });
+      for (let i = 1; i < 12; i += 1) {
+        await stripe.accounts.createExternalAccount(account.id, {
+          external_account: {
+            object: 'bank_account',
+            country: 'US',
+            currency: 'usd',
+            routing_number: '110000000',
+            account_number: `0001234567${String(i).padStart(2, '0')}`,
+          } as unknown as string,
+        });
+      }
+      const full = await stripe.accounts.retrieve(account.id);
+      expect(full.external_accounts).toMatchObject({ has_more: true });
+      expect(full.external_accounts!.data).toHaveLength(10);
+      const base = Math.floor(Date.now() / 1000);
+      await deliver(
+        t.app,
+        CONNECT,
+        eventOf('account.updated', full, { account: account.id, created: base }),
+        SECRETS.connect,
+      ).expect(200);
+      expect(await db.getRepository(ExternalAccount).countBy({ accountId: account.id })).toBe(12);
+
+      const removed = full.external_accounts!.data.find(
+        (e) => !(e as Stripe.BankAccount).default_for_currency,
+      )!;
+      await stripe.accounts.deleteExternalAccount(account.id, removed.id);
+      const after = await stripe.accounts.retrieve(account.id);
+      await deliver(
+        t.app,
+        CONNECT,
+        eventOf('account.updated', after, { account: account.id, created: base + 1 }),
+        SECRETS.connect,
+      ).expect(200);
+      const ids = (await db.getRepository(ExternalAccount).findBy({ accountId: account.id })).map(
+        (e) => e.id,
+      );
+      expect(ids).toHaveLength(11);
+      expect(ids).not.toContain(removed.id);
+    });
+
     it('never lets an older snapshot overwrite a newer one, and settles a tie by re-fetching', async () => {
       const account = await customAccount({ email: 'v1@example.com' });
       const base = Math.floor(Date.now() / 1000);
