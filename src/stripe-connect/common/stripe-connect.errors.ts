@@ -38,3 +38,54 @@ export class InvalidWebhookPayloadError extends StripeConnectError {
   readonly status = 400;
   readonly code = 'invalid_payload';
 }
+
+/** Input that fails the library's own checks (country rules, bank checksums): 400 with `errors` per field. */
+export class FormValidationError extends StripeConnectError {
+  readonly status = 400;
+  readonly code = 'validation_failed';
+
+  constructor(
+    readonly errors: Record<string, string[]>,
+    message = 'Validation failed',
+  ) {
+    super(message);
+  }
+}
+
+/** A connected account that does not exist, or that the caller may not see: 404 either way. */
+export class AccountNotFoundError extends StripeConnectError {
+  readonly status = 404;
+  readonly code = 'account_not_found';
+
+  constructor(id: string) {
+    super(`No such connected account: ${id}`);
+  }
+}
+
+/** A user acting on what only the platform may do: 403. */
+export class PlatformOnlyError extends StripeConnectError {
+  readonly status = 403;
+  readonly code = 'platform_only';
+}
+
+/**
+ * Stripe refused or could not be reached. Carries the HTTP status the library answers with, Stripe's code and
+ * decline code, and the request field Stripe's `param` maps to. The Stripe error is the `cause`.
+ */
+export class StripeRequestError extends StripeConnectError {
+  readonly code: string;
+
+  constructor(
+    readonly status: number,
+    message: string,
+    options: { code?: string; declineCode?: string; field?: string; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.code = options.code ?? 'stripe_error';
+    this.declineCode = options.declineCode;
+    this.field = options.field;
+  }
+
+  readonly declineCode?: string;
+  readonly field?: string;
+}
