@@ -62,3 +62,27 @@ export { TransferReversal } from './transfers/transfer-reversal.entity.js';
 export { Payout } from './transfers/payout.entity.js';
 export { StripeEvent, type StripeEventStatus } from './webhooks/stripe-event.entity.js';
 export { EventProcessingError } from './webhooks/event-processing-error.entity.js';
+export { AccountsService, type RequestMeta } from './accounts/accounts.service.js';
+export {
+  AddressInput,
+  BankAccountInput,
+  BusinessProfileInput,
+  CompanyInput,
+  DateOfBirthInput,
+  InitialCustomAccountDto,
+  PersonInput,
+  RepresentativeInput,
+} from './accounts/dto/initial-custom-account.dto.js';
+export {
+  AccountResponse,
+  ExternalAccountResponse,
+  RequirementsResponse,
+  toAccountResponse,
+} from './accounts/dto/account.response.js';
+export { COUNTRY_RULES, SUPPORTED_COUNTRIES, type CountryRule } from './accounts/country-rules.js';
+export {
+  AccountNotFoundError,
+  FormValidationError,
+  PlatformOnlyError,
+  StripeRequestError,
+} from './common/stripe-connect.errors.js';

@@ -1,5 +1,8 @@
 import { Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsController } from './accounts/accounts.controller.js';
+import { AccountsRepository } from './accounts/accounts.repository.js';
+import { AccountsService } from './accounts/accounts.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 import { stripeConnectEntities } from './entities.js';
@@ -35,9 +38,13 @@ const resolvedOptionsProvider: Provider = {
     StripeEventsRepository,
     EventSyncService,
     WebhooksService,
+    AccountsRepository,
+    AccountsService,
   ],
+  controllers: [AccountsController],
   exports: [
     WebhooksService,
+    AccountsService,
     STRIPE_CONNECT_OPTIONS,
     STRIPE_CLIENT,
     StripeConnectAuthGuard,

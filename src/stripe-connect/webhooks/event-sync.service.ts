@@ -6,7 +6,8 @@
 import { Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { accountValues, externalAccountValues, personValues } from '../accounts/account-mirror.js';
+import { externalAccountValues, personValues } from '../accounts/account-mirror.js';
+import { AccountsRepository } from '../accounts/accounts.repository.js';
 import { Account } from '../accounts/account.entity.js';
 import { ExternalAccount } from '../accounts/external-account.entity.js';
 import { Person } from '../accounts/person.entity.js';
@@ -64,7 +65,10 @@ async function upsert<T extends ObjectLiteral>(
 
 @Injectable()
 export class EventSyncService {
-  constructor(@InjectStripeClient() private readonly stripe: Stripe) {}
+  constructor(
+    @InjectStripeClient() private readonly stripe: Stripe,
+    private readonly accounts: AccountsRepository,
+  ) {}
 
   /** Writes an account snapshot with its external accounts (all pages), keeping its owner. */
   accountOp(account: Stripe.Account): MirrorOp {
@@ -92,24 +96,7 @@ export class EventSyncService {
           account: Stripe.Account;
           externals: (Stripe.BankAccount | Stripe.Card)[] | null;
         };
-        await upsert(manager, Account, accountValues(account, snapshotAt));
-        if (!externals) return;
-        for (const external of externals) {
-          await upsert(
-            manager,
-            ExternalAccount,
-            externalAccountValues(external, account.id, snapshotAt),
-          );
-        }
-        const kept = externals.map((e) => e.id);
-        const query = manager
-          .createQueryBuilder()
-          .delete()
-          .from(ExternalAccount)
-          .where('account_id = :account', { account: account.id })
-          .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at: snapshotAt });
-        if (kept.length) query.andWhere('id NOT IN (:...kept)', { kept });
-        await query.execute();
+        await this.accounts.writeSnapshot(manager, account, externals, snapshotAt);
       },
     };
   }

@@ -16,6 +16,8 @@ export interface AccountState {
   tos_acceptance: Record<string, unknown>;
   capabilities: Record<string, { requested: boolean; requested_at: number | null }>;
   external_account_count: number;
+  /** Whether a Person with `relationship.representative` exists on the account. */
+  has_representative: boolean;
   rejected: string | null;
 }
 
@@ -92,8 +94,7 @@ function supplied(account: AccountState, field: string): boolean {
     case 'relationship.owner':
       return account.company?.owners_provided === true;
     case 'relationship.representative':
-      // Representatives are Persons, which arrive with the onboarding work.
-      return false;
+      return account.has_representative;
     default: {
       const [root, ...rest] = field.split('.');
       const source =

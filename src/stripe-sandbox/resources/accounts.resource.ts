@@ -25,7 +25,7 @@ import {
 
 type AccountType = 'custom' | 'express' | 'standard';
 
-interface AccountData extends Omit<AccountState, 'external_account_count'> {
+interface AccountData extends Omit<AccountState, 'external_account_count' | 'has_representative'> {
   id: string;
   object: 'account';
   controller: Record<string, unknown>;
@@ -37,6 +37,24 @@ interface AccountData extends Omit<AccountState, 'external_account_count'> {
   individual_person_id: string | null;
   deleted?: boolean;
 }
+
+interface PersonData {
+  id: string;
+  account: string;
+  created: number;
+  details: Record<string, unknown>;
+  relationship: Record<string, unknown>;
+  metadata: Record<string, string>;
+}
+
+const RELATIONSHIP_KEYS = [
+  'representative',
+  'owner',
+  'director',
+  'executive',
+  'title',
+  'percent_ownership',
+];
 
 interface ExternalAccountData extends BankAccountDetails {
   id: string;
@@ -201,35 +219,38 @@ function readIndividual(
   value: FormObject,
   country: string,
   now: number,
+  prefix = 'individual',
 ): Record<string, unknown> {
-  onlyKeys(value, INDIVIDUAL_KEYS, 'individual');
-  const { address, dob, metadata: _metadata, ...plain } = value;
+  /** `individual[dob]` on an account, `dob` on a person. */
+  const param = (name: string) => (prefix ? `${prefix}[${name}]` : name);
+  onlyKeys(value, prefix ? INDIVIDUAL_KEYS : [...INDIVIDUAL_KEYS, 'relationship'], prefix);
+  const { address, dob, metadata: _metadata, relationship: _relationship, ...plain } = value;
   const next = mergeHash(current, plain);
   if (address !== undefined)
     next.address = mergeHash(
       current?.address as Record<string, unknown>,
-      readAddress(address, 'individual[address]', country),
+      readAddress(address, param('address'), country),
     );
   if (dob !== undefined)
-    next.dob = { ...(current?.dob as object), ...readDob(dob, 'individual[dob]', now) };
-  const ssn = optionalString(value, 'ssn_last_4', 'individual[ssn_last_4]');
+    next.dob = { ...(current?.dob as object), ...readDob(dob, param('dob'), now) };
+  const ssn = optionalString(value, 'ssn_last_4', param('ssn_last_4'));
   if (ssn && !/^\d{4}$/.test(ssn))
     throw invalidParam(
-      'individual[ssn_last_4]',
+      param('ssn_last_4'),
       'Invalid ssn_last_4: must be 4 digits',
       'invalid_ssn_last_4',
     );
-  const idNumber = optionalString(value, 'id_number', 'individual[id_number]');
+  const idNumber = optionalString(value, 'id_number', param('id_number'));
   if (idNumber && country === 'US' && !/^\d{9}$/.test(idNumber.replace(/-/g, ''))) {
     throw invalidParam(
-      'individual[id_number]',
+      param('id_number'),
       'Invalid id_number: a US SSN has 9 digits',
       'invalid_tax_id',
     );
   }
-  const email = optionalString(value, 'email', 'individual[email]');
+  const email = optionalString(value, 'email', param('email'));
   if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
-    throw invalidParam('individual[email]', `Invalid email address: ${email}`, 'email_invalid');
+    throw invalidParam(param('email'), `Invalid email address: ${email}`, 'email_invalid');
   if (value.metadata !== undefined)
     next.metadata = applyMetadata((current?.metadata as Record<string, string>) ?? {}, value);
   // Stripe never returns id numbers; the sandbox does not even keep them, only that they were given.
@@ -319,9 +340,12 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
   };
   sandbox.renderer('external_account', ['ba'], renderExternalAccount);
 
+  const personsOf = (accountId: string) =>
+    store.list<PersonData>('person', (p) => p.scope === accountId);
   const stateOf = (data: AccountData): AccountState => ({
     ...data,
     external_account_count: externalAccountsOf(data.id).length,
+    has_representative: personsOf(data.id).some((p) => p.data.relationship.representative === true),
   });
 
   const renderPerson = (data: AccountData): Record<string, unknown> | undefined => {
@@ -973,6 +997,200 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
       });
     },
     ['requested'],
+  );
+
+  // ---- persons (representatives, owners, directors, executives of a company)
+
+  const renderPersonObject = (stored: StoredObject): Record<string, unknown> => {
+    const person = stored.data as PersonData;
+    const { id_number_provided, ssn_last_4_provided, ...details } = person.details;
+    const account = store.get<AccountData>(person.account)?.data;
+    return {
+      id: person.id,
+      object: 'person',
+      account: person.account,
+      address: {
+        city: null,
+        country: account?.country ?? null,
+        line1: null,
+        line2: null,
+        postal_code: null,
+        state: null,
+        ...(details.address as object),
+      },
+      created: person.created,
+      dob: { day: null, month: null, year: null, ...(details.dob as object) },
+      email: details.email ?? null,
+      first_name: details.first_name ?? null,
+      last_name: details.last_name ?? null,
+      phone: details.phone ?? null,
+      id_number_provided: id_number_provided === true,
+      ssn_last_4_provided: ssn_last_4_provided === true || id_number_provided === true,
+      metadata: person.metadata,
+      relationship: {
+        director: false,
+        executive: false,
+        owner: false,
+        percent_ownership: null,
+        representative: false,
+        title: null,
+        ...person.relationship,
+      },
+      requirements: {
+        alternatives: [],
+        currently_due: [],
+        errors: [],
+        eventually_due: [],
+        past_due: [],
+        pending_verification: [],
+      },
+      verification: {
+        additional_document: null,
+        details: null,
+        details_code: null,
+        document: { back: null, details: null, details_code: null, front: null },
+        status: 'unverified',
+      },
+    };
+  };
+  sandbox.renderer('person', ['person'], renderPersonObject);
+
+  const readRelationship = (
+    current: Record<string, unknown>,
+    params: FormObject,
+  ): Record<string, unknown> => {
+    const value = optionalHash(params, 'relationship');
+    if (!value) return current;
+    onlyKeys(value, RELATIONSHIP_KEYS, 'relationship');
+    const next = { ...current };
+    for (const flag of ['representative', 'owner', 'director', 'executive']) {
+      const parsed = optionalBoolean(value, flag, `relationship[${flag}]`);
+      if (parsed !== undefined) next[flag] = parsed;
+    }
+    const title = optionalString(value, 'title', 'relationship[title]');
+    if (title !== undefined) next.title = title || null;
+    if (value.percent_ownership !== undefined) {
+      const percent = Number(value.percent_ownership);
+      if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+        throw invalidParam(
+          'relationship[percent_ownership]',
+          'Invalid percent_ownership: must be between 0 and 100',
+        );
+      }
+      next.percent_ownership = percent;
+    }
+    return next;
+  };
+
+  const findPerson = (ctx: RequestContext, account: AccountData): StoredObject<PersonData> => {
+    const stored = store.get<PersonData>(ctx.pathParams.person);
+    if (!stored || stored.kind !== 'person' || stored.scope !== account.id)
+      throw resourceMissing('person', ctx.pathParams.person);
+    return stored;
+  };
+
+  const PERSON_PARAMS = [
+    ...INDIVIDUAL_KEYS.filter((k) => k !== 'metadata'),
+    'relationship',
+    'metadata',
+  ];
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts/:id/persons',
+    (ctx) => {
+      const account = findAccount(ctx);
+      return changing(ctx, account, () => {
+        const { relationship: _r, metadata: _m, ...details } = ctx.params;
+        const id = newId('person');
+        const stored = store.insert<PersonData>('person', account.id, id, {
+          id,
+          account: account.id,
+          created: ctx.sandbox.clock.now(),
+          details: readIndividual(null, details, account.data.country, ctx.sandbox.clock.now(), ''),
+          relationship: readRelationship({}, ctx.params),
+          metadata: applyMetadata({}, ctx.params),
+        });
+        const body = renderPersonObject(stored);
+        ctx.sandbox.emit('person.created', body, { scope: account.id, request: request(ctx) });
+        return body;
+      });
+    },
+    PERSON_PARAMS,
+  );
+
+  sandbox.route('GET', '/v1/accounts/:id/persons/:person', (ctx) =>
+    renderPersonObject(findPerson(ctx, findAccount(ctx).data)),
+  );
+
+  sandbox.route(
+    'POST',
+    '/v1/accounts/:id/persons/:person',
+    (ctx) => {
+      const account = findAccount(ctx);
+      const stored = findPerson(ctx, account.data);
+      return changing(ctx, account, () => {
+        const before = renderPersonObject(stored);
+        const { relationship: _r, metadata: _m, ...details } = ctx.params;
+        stored.data = {
+          ...stored.data,
+          details: readIndividual(
+            stored.data.details,
+            details,
+            account.data.country,
+            ctx.sandbox.clock.now(),
+            '',
+          ),
+          relationship: readRelationship(stored.data.relationship, ctx.params),
+          metadata: applyMetadata(stored.data.metadata, ctx.params),
+        };
+        store.save(stored);
+        const after = renderPersonObject(stored);
+        const previous = previousAttributes(before, after);
+        if (previous)
+          ctx.sandbox.emit('person.updated', after, {
+            scope: account.id,
+            previousAttributes: previous,
+            request: request(ctx),
+          });
+        return after;
+      });
+    },
+    PERSON_PARAMS,
+  );
+
+  sandbox.route('DELETE', '/v1/accounts/:id/persons/:person', (ctx) => {
+    const account = findAccount(ctx);
+    const stored = findPerson(ctx, account.data);
+    return changing(ctx, account, () => {
+      const last = renderPersonObject(stored);
+      store.remove(stored.id);
+      ctx.sandbox.emit('person.deleted', last, { scope: account.id, request: request(ctx) });
+      return { id: stored.id, object: 'person', deleted: true };
+    });
+  });
+
+  sandbox.route(
+    'GET',
+    '/v1/accounts/:id/persons',
+    (ctx) => {
+      const account = findAccount(ctx).data;
+      const relationship = optionalHash(ctx.params, 'relationship') ?? {};
+      const wanted = ['representative', 'owner', 'director', 'executive'].filter(
+        (flag) => relationship[flag] === 'true',
+      );
+      const items = personsOf(account.id).filter((p) =>
+        wanted.every((flag) => p.data.relationship[flag] === true),
+      );
+      return paginate(
+        ctx.params,
+        items,
+        renderPersonObject,
+        `/v1/accounts/${account.id}/persons`,
+        'person',
+      );
+    },
+    ['limit', 'starting_after', 'ending_before', 'relationship'],
   );
 
   // ---- external accounts

@@ -90,11 +90,8 @@ export function optionalStringArray(
 export function onlyKeys(hash: FormObject, allowed: string[], param: string): void {
   for (const key of Object.keys(hash)) {
     if (!allowed.includes(key)) {
-      throw invalidParam(
-        `${param}[${key}]`,
-        `Received unknown parameter: ${param}[${key}]`,
-        'parameter_unknown',
-      );
+      const name = param ? `${param}[${key}]` : key;
+      throw invalidParam(name, `Received unknown parameter: ${name}`, 'parameter_unknown');
     }
   }
 }

@@ -1,0 +1,92 @@
+import {
+  Body,
+  Controller,
+  DefaultValuePipe,
+  Get,
+  Headers,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  Req,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ConnectUser } from '../common/connect-user.decorator.js';
+import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
+import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
+import { validationFailed } from '../common/validation.js';
+import type { StripeConnectUser } from '../stripe-connect.options.js';
+import { AccountsService } from './accounts.service.js';
+import { toAccountResponse, AccountResponse } from './dto/account.response.js';
+import { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('connect/accounts')
+@UseGuards(StripeConnectAuthGuard)
+@UseFilters(StripeConnectExceptionFilter)
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  /** Creates the caller's custom account from the initial onboarding form. */
+  @Post('custom')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retried submission creates one account',
+  })
+  @ApiCreatedResponse({ type: AccountResponse })
+  @ApiBadRequestResponse({ description: 'Field errors, from the form or from Stripe' })
+  async createCustom(
+    @ConnectUser() user: StripeConnectUser,
+    @Body() form: InitialCustomAccountDto,
+    @Req() req: Request,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<AccountResponse> {
+    if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
+      throw validationFailed({ 'Idempotency-Key': ['must be 1 to 255 printable characters'] });
+    }
+    const account = await this.accounts.createCustom(user, form, {
+      // Express's req.ip honours X-Forwarded-For only when the host configured trusted proxies.
+      ip: req.ip ?? req.socket.remoteAddress ?? '0.0.0.0',
+      userAgent: req.headers['user-agent'],
+      idempotencyKey,
+    });
+    return toAccountResponse(account);
+  }
+
+  /** The caller's connected accounts (every account, for the platform), from the local mirror. */
+  @Get()
+  @ApiOkResponse({ type: [AccountResponse] })
+  async list(
+    @ConnectUser() user: StripeConnectUser,
+    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
+    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
+  ): Promise<AccountResponse[]> {
+    if (limit < 1 || limit > 200)
+      throw validationFailed({ limit: ['limit must be between 1 and 200'] });
+    if (offset < 0) throw validationFailed({ offset: ['offset must not be negative'] });
+    return (await this.accounts.list(user, { limit, offset })).map(toAccountResponse);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: AccountResponse })
+  @ApiNotFoundResponse({ description: 'No such account, or not the caller’s' })
+  async get(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+  ): Promise<AccountResponse> {
+    return toAccountResponse(await this.accounts.get(user, id));
+  }
+}

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Stripe from 'stripe';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { StripeConnectUser } from '../stripe-connect.options.js';
+import { accountValues, externalAccountValues } from './account-mirror.js';
+import { Account } from './account.entity.js';
+import { ExternalAccount } from './external-account.entity.js';
+
+/** The queries of connected accounts and their external accounts. */
+@Injectable()
+export class AccountsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Writes an account snapshot and, when given, its complete list of external accounts (removing those
+   * Stripe no longer has). The owner column is not touched.
+   */
+  async writeSnapshot(
+    manager: EntityManager,
+    account: Stripe.Account,
+    externals: (Stripe.BankAccount | Stripe.Card)[] | null,
+    snapshotAt: Date,
+  ): Promise<void> {
+    await manager.upsert(Account, accountValues(account, snapshotAt) as never, {
+      conflictPaths: ['id'],
+    });
+    if (!externals) return;
+    for (const external of externals) {
+      await manager.upsert(
+        ExternalAccount,
+        externalAccountValues(external, account.id, snapshotAt) as never,
+        { conflictPaths: ['id'] },
+      );
+    }
+    const query = manager
+      .createQueryBuilder()
+      .delete()
+      .from(ExternalAccount)
+      .where('account_id = :account', { account: account.id })
+      .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at: snapshotAt });
+    if (externals.length)
+      query.andWhere('id NOT IN (:...kept)', { kept: externals.map((e) => e.id) });
+    await query.execute();
+  }
+
+  /**
+   * A create flow's write: the snapshot unless the row already holds a newer one (a webhook landed first),
+   * and the owner, which is set when missing and never replaced.
+   */
+  async saveCreated(account: Stripe.Account, ownerId: string, snapshotAt: Date): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const current = await manager
+        .createQueryBuilder(Account, 'a')
+        .select('a.snapshotAt', 'snapshotAt')
+        .where('a.id = :id', { id: account.id })
+        .setLock('pessimistic_write')
+        .getRawOne<{ snapshotAt: Date | null }>();
+      const newer =
+        current?.snapshotAt && new Date(current.snapshotAt).getTime() > snapshotAt.getTime();
+      if (!newer)
+        await this.writeSnapshot(
+          manager,
+          account,
+          account.external_accounts?.data ?? null,
+          snapshotAt,
+        );
+      await manager
+        .createQueryBuilder()
+        .update(Account)
+        .set({ userId: ownerId })
+        .where('id = :id AND user_id IS NULL', { id: account.id })
+        .execute();
+    });
+  }
+
+  exists(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(Account).existsBy({ id });
+  }
+
+  /** The account if the caller may see it: its owner, or the platform. */
+  findVisible(id: string, user: StripeConnectUser): Promise<Account | null> {
+    return this.dataSource.getRepository(Account).findOne({
+      where: user.platform ? { id } : { id, userId: user.id },
+      relations: { externalAccounts: true },
+    });
+  }
+
+  /** The caller's accounts (every account for the platform), newest first. */
+  listVisible(
+    user: StripeConnectUser,
+    page: { limit: number; offset: number },
+  ): Promise<Account[]> {
+    return this.dataSource.getRepository(Account).find({
+      where: user.platform ? {} : { userId: user.id },
+      relations: { externalAccounts: true },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type Stripe from 'stripe';
+import { AccountNotFoundError, FormValidationError } from '../common/stripe-connect.errors.js';
+import { callStripe } from '../stripe/stripe-errors.js';
+import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
+import type { StripeConnectUser } from '../stripe-connect.options.js';
+import type { Account } from './account.entity.js';
+import { AccountsRepository } from './accounts.repository.js';
+import { countryRule } from './country-rules.js';
+import type { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
+import {
+  externalAccountParams,
+  personParams,
+  validateInitialForm,
+} from './onboarding-validation.js';
+
+/** Where the request came from, for the terms acceptance, and the caller's idempotency key. */
+export interface RequestMeta {
+  ip: string;
+  userAgent?: string;
+  idempotencyKey?: string;
+}
+
+/** Stripe's parameter roots → the initial form's field names, for errors Stripe returns. */
+const FORM_FIELDS: Record<string, string> = {
+  external_account: 'bankAccount',
+  tos_acceptance: 'tosAccepted',
+  default_currency: 'currency',
+  business_type: 'businessType',
+};
+
+/** The Stripe time a freshly created account's snapshot stands for. */
+function snapshotTime(account: Stripe.Account): Date {
+  return new Date((account.created ?? Math.floor(Date.now() / 1000)) * 1000);
+}
+
+@Injectable()
+export class AccountsService {
+  private readonly logger = new Logger(AccountsService.name);
+
+  constructor(
+    @InjectStripeClient() private readonly stripe: Stripe,
+    private readonly accounts: AccountsRepository,
+  ) {}
+
+  /**
+   * Creates a custom account from the initial onboarding form: country rules checked first (nothing is sent
+   * to Stripe when they fail), then one Stripe call (idempotent with the caller's key), then the account is
+   * stored with its owner. Stripe's rejections land on the form's fields; nothing is stored then.
+   */
+  async createCustom(
+    user: StripeConnectUser,
+    form: InitialCustomAccountDto,
+    meta: RequestMeta,
+  ): Promise<Account> {
+    const errors = validateInitialForm(form);
+    if (Object.keys(errors).length) throw new FormValidationError(errors);
+    const rule = countryRule(form.country)!;
+    const currency = form.currency ?? rule.currencies[0];
+    const params: Stripe.AccountCreateParams = {
+      type: 'custom',
+      country: rule.country,
+      business_type: form.businessType,
+      default_currency: currency,
+      capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+      external_account: externalAccountParams(rule.country, currency, form.bankAccount),
+      tos_acceptance: {
+        date: Math.floor(Date.now() / 1000),
+        ip: meta.ip,
+        ...(meta.userAgent ? { user_agent: meta.userAgent.slice(0, 500) } : {}),
+      },
+      metadata: { user_id: user.id },
+      ...(form.email ? { email: form.email } : {}),
+      ...(form.businessProfile
+        ? {
+            business_profile: {
+              ...(form.businessProfile.mcc ? { mcc: form.businessProfile.mcc } : {}),
+              ...(form.businessProfile.url ? { url: form.businessProfile.url } : {}),
+              ...(form.businessProfile.productDescription
+                ? { product_description: form.businessProfile.productDescription }
+                : {}),
+            },
+          }
+        : {}),
+    };
+    if (form.businessType === 'individual')
+      params.individual = personParams(rule.country, form.individual!);
+    else {
+      const company = form.company!;
+      params.company = {
+        name: company.name,
+        tax_id: company.taxId.replace(/[\s-]/g, ''),
+        phone: company.phone,
+        address: personParams(rule.country, { ...company.representative, address: company.address })
+          .address,
+      };
+    }
+    // The caller's key is scoped to the caller, so that one user's key can never replay another's account.
+    const key = meta.idempotencyKey
+      ? `connect-account:${user.id}:${meta.idempotencyKey}`
+      : undefined;
+    let account = await callStripe(
+      () => this.stripe.accounts.create(params, key ? { idempotencyKey: key } : {}),
+      FORM_FIELDS,
+    );
+    if (form.businessType === 'company') {
+      const representative = form.company!.representative;
+      await callStripe(
+        () =>
+          this.stripe.accounts.createPerson(
+            account.id,
+            {
+              ...personParams(rule.country, representative),
+              relationship: {
+                representative: true,
+                executive: true,
+                ...(representative.title ? { title: representative.title } : {}),
+              },
+            },
+            key ? { idempotencyKey: `${key}:representative` } : {},
+          ),
+        { '': 'company.representative' },
+      ).catch(async (error: unknown) => {
+        // The account exists at Stripe: keep it, owned, so the follow-up form can complete it.
+        await this.accounts.saveCreated(account, user.id, snapshotTime(account));
+        throw error;
+      });
+      account = await callStripe(() => this.stripe.accounts.retrieve(account.id));
+    }
+    await this.accounts.saveCreated(account, user.id, snapshotTime(account));
+    this.logger.log(
+      `custom account ${account.id} created for user ${user.id} (${rule.country}, ${form.businessType})`,
+    );
+    return (await this.accounts.findVisible(account.id, user))!;
+  }
+
+  async get(user: StripeConnectUser, id: string): Promise<Account> {
+    const account = await this.accounts.findVisible(id, user);
+    if (!account) throw new AccountNotFoundError(id);
+    return account;
+  }
+
+  list(user: StripeConnectUser, page: { limit: number; offset: number }): Promise<Account[]> {
+    return this.accounts.listVisible(user, page);
+  }
+}

@@ -1,0 +1,218 @@
+/** Custom account onboarding through REST with JWTs, against the embedded sandbox. */
+import request from 'supertest';
+import type Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Account, STRIPE_CLIENT } from '../src/stripe-connect/index.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const US_FORM = {
+  country: 'US',
+  businessType: 'individual',
+  email: 'jane@example.com',
+  individual: {
+    firstName: 'Jane',
+    lastName: 'Doe',
+    email: 'jane@example.com',
+    phone: '0000000000',
+    dob: { day: 1, month: 1, year: 1901 },
+    address: {
+      line1: 'address_full_match',
+      city: 'San Francisco',
+      state: 'CA',
+      postalCode: '94103',
+    },
+    idNumber: '000000000',
+  },
+  bankAccount: {
+    accountHolderName: 'Jane Doe',
+    routingNumber: '110000000',
+    accountNumber: '000123456789',
+  },
+  businessProfile: { mcc: '5734', url: 'https://accessible.stripe.com' },
+  tosAccepted: true,
+};
+
+describe('custom account onboarding', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let stripe: Stripe;
+
+  beforeAll(async () => {
+    t = await createTestApp({ stripe: 'sandbox' });
+    db = t.app.get(DataSource);
+    stripe = t.app.get<Stripe>(STRIPE_CLIENT);
+  });
+  afterAll(() => t.close());
+
+  const post = async (userId: string, body: object, headers: Record<string, string> = {}) =>
+    request(t.app.getHttpServer())
+      .post('/connect/accounts/custom')
+      .set('Authorization', `Bearer ${await t.token(userId)}`)
+      .set('User-Agent', 'Onboarding test browser')
+      .set(headers)
+      .send(body);
+
+  it('creates a US individual with Stripe’s test values, enabled for charges and payouts, owned by the caller', async () => {
+    const response = await post('seller-1', US_FORM);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      id: expect.stringMatching(/^acct_/),
+      type: 'custom',
+      userId: 'seller-1',
+      country: 'US',
+      defaultCurrency: 'usd',
+      chargesEnabled: true,
+      payoutsEnabled: true,
+      capabilities: { card_payments: 'active', transfers: 'active' },
+      requirements: { currentlyDue: [], pastDue: [] },
+      externalAccounts: [
+        { object: 'bank_account', last4: '6789', currency: 'usd', defaultForCurrency: true },
+      ],
+    });
+    // Nothing secret comes back.
+    expect(JSON.stringify(response.body)).not.toContain('000123456789');
+    expect(JSON.stringify(response.body)).not.toContain('000000000');
+
+    const stored = await db
+      .getRepository(Account)
+      .findOneByOrFail({ id: response.body.id as string });
+    expect(stored.userId).toBe('seller-1');
+    // The terms acceptance carries the date, the user agent and the connection's IP.
+    const remote = await stripe.accounts.retrieve(stored.id);
+    expect(remote.tos_acceptance).toMatchObject({
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+      user_agent: 'Onboarding test browser',
+    });
+    expect(remote.tos_acceptance!.date).toBeGreaterThan(1_700_000_000);
+    expect(remote.metadata).toEqual({ user_id: 'seller-1' });
+  });
+
+  it('refuses a bad form with errors per field before calling Stripe', async () => {
+    const before = (await stripe.accounts.list({ limit: 100 })).data.length;
+    const shape = await post('seller-2', {
+      ...US_FORM,
+      tosAccepted: false,
+      individual: { ...US_FORM.individual, dob: { day: 1, month: 13, year: 1901 } },
+      admin: true,
+    });
+    expect(shape.status).toBe(400);
+    expect(Object.keys(shape.body.errors).sort()).toEqual([
+      'admin',
+      'individual.dob.month',
+      'tosAccepted',
+    ]);
+
+    const rules = await post('seller-2', {
+      ...US_FORM,
+      bankAccount: { ...US_FORM.bankAccount, routingNumber: '110000001' },
+      individual: {
+        ...US_FORM.individual,
+        address: { ...US_FORM.individual.address, state: 'XX' },
+      },
+    });
+    expect(rules.status).toBe(400);
+    expect(rules.body).toMatchObject({ statusCode: 400, code: 'validation_failed' });
+    expect(Object.keys(rules.body.errors).sort()).toEqual([
+      'bankAccount.routingNumber',
+      'individual.address.state',
+    ]);
+    expect((await stripe.accounts.list({ limit: 100 })).data.length).toBe(before);
+  });
+
+  it('puts Stripe’s own rejection on the form field its param names, storing nothing', async () => {
+    const count = await db.getRepository(Account).count();
+    const young = await post('seller-3', {
+      ...US_FORM,
+      individual: {
+        ...US_FORM.individual,
+        dob: { day: 1, month: 1, year: new Date().getUTCFullYear() - 5 },
+      },
+    });
+    expect(young.status).toBe(400);
+    expect(young.body.errors).toEqual({ 'individual.dob.year': [expect.stringContaining('13')] });
+    expect(await db.getRepository(Account).count()).toBe(count);
+  });
+
+  it('creates one account for a double submission with one Idempotency-Key', async () => {
+    const key = `submit-${Date.now()}`;
+    const [first, second] = await Promise.all([
+      post('seller-4', US_FORM, { 'Idempotency-Key': key }),
+      post('seller-4', US_FORM, { 'Idempotency-Key': key }),
+    ]);
+    const statuses = [first.status, second.status].sort();
+    // Either both answer the one account, or the second arrived while the first was running (409).
+    expect(statuses[0]).toBe(201);
+    const again = await post('seller-4', US_FORM, { 'Idempotency-Key': key });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.status === 201 ? first.body.id : second.body.id);
+    expect(await db.getRepository(Account).countBy({ userId: 'seller-4' })).toBe(1);
+    // Another user's identical key is another account.
+    const other = await post('seller-5', US_FORM, { 'Idempotency-Key': key });
+    expect(other.status).toBe(201);
+    expect(other.body.id).not.toBe(again.body.id);
+  });
+
+  it('creates a company with its representative', async () => {
+    const response = await post('company-owner', {
+      country: 'GB',
+      businessType: 'company',
+      company: {
+        name: 'Acme Ltd',
+        taxId: '000000000',
+        phone: '+442071234567',
+        address: { line1: 'address_full_match', city: 'London', postalCode: 'SW1A 1AA' },
+        representative: {
+          ...US_FORM.individual,
+          idNumber: undefined,
+          address: { line1: 'address_full_match', city: 'London', postalCode: 'SW1A 1AA' },
+          title: 'Director',
+        },
+      },
+      bankAccount: {
+        accountHolderName: 'Acme Ltd',
+        accountHolderType: 'company',
+        sortCode: '10-88-00',
+        accountNumber: '00012345',
+      },
+      tosAccepted: true,
+    });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ businessType: 'company', defaultCurrency: 'gbp' });
+    expect(response.body.requirements.currentlyDue).not.toContain('relationship.representative');
+    const persons = await stripe.accounts.listPersons(response.body.id as string);
+    expect(persons.data).toHaveLength(1);
+    expect(persons.data[0]).toMatchObject({
+      first_name: 'Jane',
+      relationship: { representative: true, title: 'Director' },
+    });
+  });
+
+  it('shows users their own accounts only; another user’s account is 404; the platform sees all', async () => {
+    const mine = await request(t.app.getHttpServer())
+      .get('/connect/accounts')
+      .set('Authorization', `Bearer ${await t.token('seller-1')}`)
+      .expect(200);
+    expect(mine.body.map((a: { userId: string }) => a.userId)).toEqual(['seller-1']);
+    const id = mine.body[0].id as string;
+    await request(t.app.getHttpServer())
+      .get(`/connect/accounts/${id}`)
+      .set('Authorization', `Bearer ${await t.token('seller-1')}`)
+      .expect(200);
+    const theirs = await request(t.app.getHttpServer())
+      .get(`/connect/accounts/${id}`)
+      .set('Authorization', `Bearer ${await t.token('someone-else')}`)
+      .expect(404);
+    expect(theirs.body).toMatchObject({ statusCode: 404, code: 'account_not_found' });
+    await request(t.app.getHttpServer())
+      .get(`/connect/accounts/${id}`)
+      .set('Authorization', `Bearer ${await t.token('back-office', { platform: true })}`)
+      .expect(200);
+    const all = await request(t.app.getHttpServer())
+      .get('/connect/accounts?limit=200')
+      .set('Authorization', `Bearer ${await t.token('back-office', { platform: true })}`)
+      .expect(200);
+    expect(new Set(all.body.map((a: { userId: string }) => a.userId)).size).toBeGreaterThan(2);
+    await request(t.app.getHttpServer()).get('/connect/accounts').expect(401);
+  });
+});
