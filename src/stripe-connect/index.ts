@@ -86,3 +86,15 @@ export {
   PlatformOnlyError,
   StripeRequestError,
 } from './common/stripe-connect.errors.js';
+export { VerificationService, type VerificationState } from './accounts/verification.service.js';
+export {
+  buildVerificationForm,
+  fieldForRequirement,
+  messageForRequirementError,
+  type FieldType,
+  type FormField,
+} from './accounts/verification-form.js';
+export {
+  FormFieldResponse,
+  VerificationStateResponse,
+} from './accounts/dto/verification-state.response.js';

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
+import { VerificationService } from './accounts/verification.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 import { stripeConnectEntities } from './entities.js';
@@ -40,11 +41,13 @@ const resolvedOptionsProvider: Provider = {
     WebhooksService,
     AccountsRepository,
     AccountsService,
+    VerificationService,
   ],
   controllers: [AccountsController],
   exports: [
     WebhooksService,
     AccountsService,
+    VerificationService,
     STRIPE_CONNECT_OPTIONS,
     STRIPE_CLIENT,
     StripeConnectAuthGuard,

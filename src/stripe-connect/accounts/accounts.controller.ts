@@ -4,6 +4,7 @@ import {
   DefaultValuePipe,
   Get,
   Headers,
+  HttpCode,
   Param,
   ParseIntPipe,
   Post,
@@ -15,6 +16,7 @@ import {
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -30,6 +32,8 @@ import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { AccountsService } from './accounts.service.js';
 import { toAccountResponse, AccountResponse } from './dto/account.response.js';
 import { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
+import { VerificationStateResponse } from './dto/verification-state.response.js';
+import { VerificationService } from './verification.service.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -37,7 +41,10 @@ import { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
 @UseGuards(StripeConnectAuthGuard)
 @UseFilters(StripeConnectExceptionFilter)
 export class AccountsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly verificationService: VerificationService,
+  ) {}
 
   /** Creates the caller's custom account from the initial onboarding form. */
   @Post('custom')
@@ -78,6 +85,47 @@ export class AccountsController {
       throw validationFailed({ limit: ['limit must be between 1 and 200'] });
     if (offset < 0) throw validationFailed({ offset: ['offset must not be negative'] });
     return (await this.accounts.list(user, { limit, offset })).map(toAccountResponse);
+  }
+
+  /** What Stripe needs of the account: due date, requirements, errors, and a form description to render. */
+  @Get(':id/verification')
+  @ApiOkResponse({ type: VerificationStateResponse })
+  @ApiNotFoundResponse({ description: 'No such account, or not the caller’s' })
+  verification(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+  ): Promise<VerificationStateResponse> {
+    return this.verificationService.state(user, id);
+  }
+
+  /** The follow-up form: exactly the fields of the current form, keyed by their `name`. */
+  @Post(':id/verification')
+  @HttpCode(200)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      additionalProperties: true,
+      example: { 'individual.id_number': '000000000' },
+    },
+  })
+  @ApiOkResponse({ type: VerificationStateResponse })
+  @ApiBadRequestResponse({
+    description: 'Fields not in the form, or failing their checks, or refused by Stripe',
+  })
+  submitVerification(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<VerificationStateResponse> {
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw validationFailed({ form: ['The body must be a JSON object'] });
+    return this.verificationService.submit(user, id, body, {
+      ip: req.ip ?? req.socket.remoteAddress ?? '0.0.0.0',
+      userAgent: req.headers['user-agent'],
+      idempotencyKey,
+    });
   }
 
   @Get(':id')

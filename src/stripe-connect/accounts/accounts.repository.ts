@@ -45,10 +45,11 @@ export class AccountsRepository {
   }
 
   /**
-   * A create flow's write: the snapshot unless the row already holds a newer one (a webhook landed first),
-   * and the owner, which is set when missing and never replaced.
+   * A snapshot fetched or answered by Stripe outside the webhook path: written unless the row already holds
+   * a newer one; with `ownerId`, the owner is set when missing and never replaced (a create flow racing the
+   * webhook ends with one row that has its owner).
    */
-  async saveCreated(account: Stripe.Account, ownerId: string, snapshotAt: Date): Promise<void> {
+  async saveSnapshot(account: Stripe.Account, snapshotAt: Date, ownerId?: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const current = await manager
         .createQueryBuilder(Account, 'a')
@@ -65,12 +66,14 @@ export class AccountsRepository {
           account.external_accounts?.data ?? null,
           snapshotAt,
         );
-      await manager
-        .createQueryBuilder()
-        .update(Account)
-        .set({ userId: ownerId })
-        .where('id = :id AND user_id IS NULL', { id: account.id })
-        .execute();
+      if (ownerId) {
+        await manager
+          .createQueryBuilder()
+          .update(Account)
+          .set({ userId: ownerId })
+          .where('id = :id AND user_id IS NULL', { id: account.id })
+          .execute();
+      }
     });
   }
 

@@ -122,12 +122,12 @@ export class AccountsService {
         { '': 'company.representative' },
       ).catch(async (error: unknown) => {
         // The account exists at Stripe: keep it, owned, so the follow-up form can complete it.
-        await this.accounts.saveCreated(account, user.id, snapshotTime(account));
+        await this.accounts.saveSnapshot(account, snapshotTime(account), user.id);
         throw error;
       });
       account = await callStripe(() => this.stripe.accounts.retrieve(account.id));
     }
-    await this.accounts.saveCreated(account, user.id, snapshotTime(account));
+    await this.accounts.saveSnapshot(account, snapshotTime(account), user.id);
     this.logger.log(
       `custom account ${account.id} created for user ${user.id} (${rule.country}, ${form.businessType})`,
     );

@@ -18,21 +18,28 @@ export function fieldForStripeParam(param: string, roots: Record<string, string>
   ].join('.');
 }
 
+/** How Stripe's `param` becomes a request field: renamed roots, or a function of the param. */
+export type ParamMapping = Record<string, string> | ((param: string) => string);
+
 /** Runs a Stripe call, turning its failure into a StripeRequestError; other errors pass through. */
 export async function callStripe<T>(
   call: () => Promise<T>,
-  roots: Record<string, string> = {},
+  mapping: ParamMapping = {},
 ): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toStripeRequestError(error, roots);
+    throw toStripeRequestError(error, mapping);
   }
 }
 
-export function toStripeRequestError(error: unknown, roots: Record<string, string> = {}): unknown {
+export function toStripeRequestError(error: unknown, mapping: ParamMapping = {}): unknown {
   if (!(error instanceof Stripe.errors.StripeError)) return error;
-  const field = error.param ? fieldForStripeParam(error.param, roots) : undefined;
+  const field = error.param
+    ? typeof mapping === 'function'
+      ? mapping(error.param)
+      : fieldForStripeParam(error.param, mapping)
+    : undefined;
   const base = { code: error.code, declineCode: error.decline_code, field, cause: error };
   if (error instanceof Stripe.errors.StripeCardError)
     return new StripeRequestError(402, error.message, base);

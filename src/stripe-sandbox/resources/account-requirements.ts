@@ -67,7 +67,27 @@ export function fieldsNeeded(account: AccountState): string[] {
       'relationship.representative',
     );
   }
-  return fields.filter((field) => !supplied(account, field)).sort();
+  if (account.individual?.id_number_mismatch === true && account.business_type === 'individual') {
+    fields.push('individual.id_number');
+  }
+  return [...new Set(fields.filter((field) => !supplied(account, field)))].sort();
+}
+
+/** Why fields are due again: Stripe's `requirements.errors`. */
+export function requirementErrors(
+  account: AccountState,
+): { requirement: string; code: string; reason: string }[] {
+  if (account.individual?.id_number_mismatch === true && account.business_type === 'individual') {
+    return [
+      {
+        requirement: 'individual.id_number',
+        code: 'verification_failed_id_number_match',
+        reason:
+          'The identity information you entered cannot be verified. Please correct any errors or upload a document that matches the identity fields (e.g., name and date of birth) that you entered.',
+      },
+    ];
+  }
+  return [];
 }
 
 function supplied(account: AccountState, field: string): boolean {
@@ -88,7 +108,10 @@ function supplied(account: AccountState, field: string): boolean {
         account.individual?.id_number_provided === true
       );
     case 'individual.id_number':
-      return account.individual?.id_number_provided === true;
+      return (
+        account.individual?.id_number_provided === true &&
+        account.individual?.id_number_mismatch !== true
+      );
     case 'company.tax_id':
       return account.company?.tax_id_provided === true;
     case 'relationship.owner':
@@ -138,7 +161,7 @@ export function deriveStatus(account: AccountState): DerivedStatus {
       current_deadline: null,
       currently_due: due,
       disabled_reason: disabledReason,
-      errors: [],
+      errors: requirementErrors(account),
       eventually_due: due,
       past_due: due,
       pending_verification: [],

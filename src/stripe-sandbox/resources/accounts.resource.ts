@@ -254,7 +254,11 @@ function readIndividual(
   if (value.metadata !== undefined)
     next.metadata = applyMetadata((current?.metadata as Record<string, string>) ?? {}, value);
   // Stripe never returns id numbers; the sandbox does not even keep them, only that they were given.
-  if (idNumber) next.id_number_provided = true;
+  if (idNumber) {
+    next.id_number_provided = true;
+    // Stripe's test values: 111111111 fails the identity match; 000000000 and 222222222 match.
+    next.id_number_mismatch = idNumber.replace(/-/g, '') === '111111111';
+  }
   if (ssn) next.ssn_last_4_provided = true;
   delete next.id_number;
   delete next.ssn_last_4;
@@ -350,7 +354,13 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
 
   const renderPerson = (data: AccountData): Record<string, unknown> | undefined => {
     if (!data.individual || data.business_type !== 'individual') return undefined;
-    const { id_number_provided, ssn_last_4_provided, metadata, ...rest } = data.individual;
+    const {
+      id_number_provided,
+      ssn_last_4_provided,
+      id_number_mismatch: _mismatch,
+      metadata,
+      ...rest
+    } = data.individual;
     return {
       id: data.individual_person_id,
       object: 'person',
@@ -1003,7 +1013,12 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
 
   const renderPersonObject = (stored: StoredObject): Record<string, unknown> => {
     const person = stored.data as PersonData;
-    const { id_number_provided, ssn_last_4_provided, ...details } = person.details;
+    const {
+      id_number_provided,
+      ssn_last_4_provided,
+      id_number_mismatch: _mismatch,
+      ...details
+    } = person.details;
     const account = store.get<AccountData>(person.account)?.data;
     return {
       id: person.id,
