@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeForm, FormDecodeError, type FormObject, type FormValue } from './form-codec.js';
+import { boundaryOf, parseMultipart, type UploadedFile } from './multipart.js';
 import { SandboxClock } from './sandbox.clock.js';
 import { invalidRequest, SandboxError } from './sandbox.errors.js';
 import { newId, randomToken } from './sandbox.ids.js';
@@ -19,6 +20,7 @@ import { WebhookDispatcher, type WebhookEndpointConfig } from './webhook-dispatc
 import { registerAccountRoutes } from './resources/accounts.resource.js';
 import { registerCustomerRoutes } from './resources/customers.resource.js';
 import { registerEventRoutes } from './resources/events.resource.js';
+import { registerFileRoutes } from './resources/files.resource.js';
 import { registerWebhookEndpointRoutes } from './resources/webhook-endpoints.resource.js';
 
 export const SANDBOX_API_VERSION = '2026-10-28.endive';
@@ -58,6 +60,8 @@ export interface RequestContext {
   path: string;
   pathParams: Record<string, string>;
   params: FormObject;
+  /** Files of a multipart request (only on routes that take them). */
+  files: UploadedFile[];
   /** `Stripe-Account`: the connected account the request acts as; null for the platform. */
   scope: string | null;
   requestId: string;
@@ -74,6 +78,8 @@ interface Route {
   handler: Handler;
   /** Top-level parameters the endpoint accepts (`expand` always); anything else is `parameter_unknown`. */
   params: Set<string>;
+  /** Whether the endpoint takes `multipart/form-data` (file uploads). */
+  multipart: boolean;
 }
 
 export type Renderer = (stored: StoredObject, ctx: RenderContext) => Record<string, unknown>;
@@ -114,6 +120,7 @@ export class StripeSandbox {
     registerAccountRoutes(this);
     registerCustomerRoutes(this);
     registerEventRoutes(this);
+    registerFileRoutes(this);
     registerWebhookEndpointRoutes(this);
   }
 
@@ -147,7 +154,13 @@ export class StripeSandbox {
 
   // ---- registration, used by the resources
 
-  route(method: string, path: string, handler: Handler, params: string[] = []): void {
+  route(
+    method: string,
+    path: string,
+    handler: Handler,
+    params: string[] = [],
+    options: { multipart?: boolean } = {},
+  ): void {
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/:([a-z_]+)/g, (_m, key: string) => {
@@ -155,7 +168,14 @@ export class StripeSandbox {
         return '([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, pattern, keys, handler, params: new Set([...params, 'expand']) });
+    this.routes.push({
+      method,
+      pattern,
+      keys,
+      handler,
+      params: new Set([...params, 'expand']),
+      multipart: options.multipart ?? false,
+    });
   }
 
   /** How objects of a kind are rendered, and the id prefixes that name them (for `expand[]`). */
@@ -326,16 +346,28 @@ export class StripeSandbox {
       }
       const scope = this.resolveScope(req.headers['stripe-account']);
       const contentType = req.headers['content-type'] ?? '';
+      let params: FormObject;
+      let files: UploadedFile[] = [];
       if (
-        raw.length &&
         method === 'POST' &&
-        !contentType.startsWith('application/x-www-form-urlencoded')
+        contentType.startsWith('multipart/form-data') &&
+        matched.route.multipart
       ) {
-        throw invalidRequest(
-          `Invalid request: the sandbox takes application/x-www-form-urlencoded bodies (got ${contentType || 'none'}).`,
-        );
+        const boundary = boundaryOf(contentType);
+        if (!boundary) throw invalidRequest('Invalid multipart request: no boundary');
+        ({ params, files } = parseMultipart(raw, boundary));
+      } else {
+        if (
+          raw.length &&
+          method === 'POST' &&
+          !contentType.startsWith('application/x-www-form-urlencoded')
+        ) {
+          throw invalidRequest(
+            `Invalid request: this endpoint takes application/x-www-form-urlencoded bodies (got ${contentType || 'none'}).`,
+          );
+        }
+        params = decodeForm(method === 'POST' ? raw.toString('utf8') : url.search.slice(1));
       }
-      const params = decodeForm(method === 'POST' ? raw.toString('utf8') : url.search.slice(1));
       if (method === 'POST' && url.search.length > 1)
         Object.assign(params, decodeForm(url.search.slice(1)));
       for (const name of Object.keys(params)) {
@@ -350,6 +382,7 @@ export class StripeSandbox {
         path: url.pathname,
         pathParams: matched.pathParams,
         params,
+        files,
         scope,
         requestId,
         idempotencyKey,

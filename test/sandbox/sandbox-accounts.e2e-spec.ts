@@ -452,4 +452,89 @@ describe('sandbox accounts', () => {
     });
     await expect(stripe.events.retrieve(event.id)).rejects.toMatchObject({ statusCode: 404 });
   });
+
+  describe('files and persons', () => {
+    it('takes multipart uploads owned by the uploading account, checked by content', async () => {
+      const account = await stripe.accounts.create({ type: 'custom', country: 'US' });
+      const pdf = Buffer.from('%PDF-1.4\n% test document\n');
+      const file = await stripe.files.create(
+        {
+          purpose: 'identity_document',
+          file: { data: pdf, name: 'id.pdf', type: 'application/octet-stream' },
+        },
+        { stripeAccount: account.id },
+      );
+      expect(file).toMatchObject({
+        object: 'file',
+        purpose: 'identity_document',
+        type: 'pdf',
+        size: pdf.length,
+        filename: 'id.pdf',
+      });
+      await expect(stripe.files.retrieve(file.id)).rejects.toMatchObject({ statusCode: 404 });
+      await expect(
+        stripe.files.create(
+          {
+            purpose: 'identity_document',
+            file: { data: Buffer.from('plain text'), name: 'id.png', type: 'image/png' },
+          },
+          { stripeAccount: account.id },
+        ),
+      ).rejects.toMatchObject({ statusCode: 400, param: 'file' });
+      // A file of another account cannot be attached.
+      const other = await stripe.accounts.create({
+        type: 'custom',
+        country: 'US',
+        business_type: 'individual',
+      });
+      await expect(
+        stripe.accounts.update(other.id, {
+          individual: { verification: { document: { front: file.id } } },
+        }),
+      ).rejects.toMatchObject({
+        statusCode: 404,
+        param: 'individual[verification][document][front]',
+      });
+    });
+
+    it('keeps persons of a company; a representative satisfies relationship.representative', async () => {
+      const account = await stripe.accounts.create({
+        type: 'custom',
+        country: 'US',
+        business_type: 'company',
+      });
+      expect(account.requirements!.currently_due).toContain('relationship.representative');
+      const person = await stripe.accounts.createPerson(account.id, {
+        first_name: 'Rita',
+        last_name: 'Rep',
+        id_number: '000000000',
+        relationship: { representative: true, title: 'CEO' },
+      });
+      expect(person).toMatchObject({
+        object: 'person',
+        account: account.id,
+        id_number_provided: true,
+        relationship: { representative: true, title: 'CEO' },
+      });
+      expect(JSON.stringify(person)).not.toContain('000000000');
+      const updated = await stripe.accounts.retrieve(account.id);
+      expect(updated.requirements!.currently_due).not.toContain('relationship.representative');
+      const renamed = await stripe.accounts.updatePerson(account.id, person.id, {
+        first_name: 'Rita Q.',
+      });
+      expect(renamed.first_name).toBe('Rita Q.');
+      expect(
+        (await stripe.accounts.listPersons(account.id, { relationship: { representative: true } }))
+          .data,
+      ).toHaveLength(1);
+      const types = (await eventsFor(account.id, 'person.updated')).map((e) => e.type);
+      expect(types).toEqual(['person.updated']);
+      await expect(stripe.accounts.deletePerson(account.id, person.id)).resolves.toMatchObject({
+        deleted: true,
+      });
+      expect((await stripe.accounts.retrieve(account.id)).requirements!.currently_due).toContain(
+        'relationship.representative',
+      );
+    });
+  });
 });

@@ -10,13 +10,17 @@ import {
   Post,
   Query,
   Req,
+  UploadedFiles,
   UseFilters,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
+import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiConsumes,
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -34,6 +38,8 @@ import { toAccountResponse, AccountResponse } from './dto/account.response.js';
 import { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
 import { VerificationStateResponse } from './dto/verification-state.response.js';
 import { VerificationService } from './verification.service.js';
+import { DOCUMENT_MAX_BYTES } from './verification-form.js';
+import type { UploadedDocument } from '../common/file-type.js';
 
 @ApiTags('accounts')
 @ApiBearerAuth()
@@ -101,6 +107,10 @@ export class AccountsController {
   /** The follow-up form: exactly the fields of the current form, keyed by their `name`. */
   @Post(':id/verification')
   @HttpCode(200)
+  @UseInterceptors(
+    AnyFilesInterceptor({ limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 10, fields: 200 } }),
+  )
+  @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({
     schema: {
       type: 'object',
@@ -115,17 +125,26 @@ export class AccountsController {
   submitVerification(
     @ConnectUser() user: StripeConnectUser,
     @Param('id') id: string,
-    @Body() body: Record<string, unknown>,
+    @Body() body: Record<string, unknown> | undefined,
     @Req() req: Request,
+    @UploadedFiles() files: UploadedDocument[] | undefined,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<VerificationStateResponse> {
-    if (!body || typeof body !== 'object' || Array.isArray(body))
-      throw validationFailed({ form: ['The body must be a JSON object'] });
-    return this.verificationService.submit(user, id, body, {
-      ip: req.ip ?? req.socket.remoteAddress ?? '0.0.0.0',
-      userAgent: req.headers['user-agent'],
-      idempotencyKey,
-    });
+    const fields = body ?? {};
+    if (typeof fields !== 'object' || Array.isArray(fields)) {
+      throw validationFailed({ form: ['The body must be an object of form fields'] });
+    }
+    return this.verificationService.submit(
+      user,
+      id,
+      fields,
+      {
+        ip: req.ip ?? req.socket.remoteAddress ?? '0.0.0.0',
+        userAgent: req.headers['user-agent'],
+        idempotencyKey,
+      },
+      files ?? [],
+    );
   }
 
   @Get(':id')

@@ -19,8 +19,10 @@ import {
   normalizeSortCode,
 } from './bank-validators.js';
 import { countryRule } from './country-rules.js';
+import { sniffDocumentType, type UploadedDocument } from '../common/file-type.js';
 import {
   buildVerificationForm,
+  DOCUMENT_MAX_BYTES,
   messageForRequirementError,
   type FormField,
 } from './verification-form.js';
@@ -107,6 +109,7 @@ export class VerificationService {
     id: string,
     body: Record<string, unknown>,
     meta: RequestMeta,
+    files: UploadedDocument[] = [],
   ): Promise<VerificationState> {
     await this.accounts.get(user, id);
     const before = await callStripe(() => this.stripe.accounts.retrieve(id));
@@ -122,7 +125,23 @@ export class VerificationService {
       (errors[name] ??= []).push(message);
       return undefined;
     };
-    if (!Object.keys(body).length) fail('form', 'Nothing was submitted');
+    if (!Object.keys(body).length && !files.length) fail('form', 'Nothing was submitted');
+    // Documents: `<field>` is the front (or the only page), `<field>.back` the back.
+    const documents: { field: FormField; side: 'front' | 'back'; file: UploadedDocument }[] = [];
+    for (const file of files) {
+      const back = file.fieldname.endsWith('.back');
+      const name = back ? file.fieldname.slice(0, -'.back'.length) : file.fieldname;
+      const field = fields.get(name);
+      if (!field || field.type !== 'file') {
+        fail(file.fieldname, 'is not a document of the current verification form');
+        continue;
+      }
+      if (file.size > DOCUMENT_MAX_BYTES)
+        fail(file.fieldname, `must be at most ${DOCUMENT_MAX_BYTES / 1024 / 1024} MB`);
+      else if (!sniffDocumentType(file.buffer))
+        fail(file.fieldname, 'must be a JPEG, PNG or PDF file (checked by its content)');
+      else documents.push({ field, side: back ? 'back' : 'front', file });
+    }
     const values = new Map<string, unknown>();
     for (const [name, raw] of Object.entries(body)) {
       const field = fields.get(name);
@@ -160,6 +179,33 @@ export class VerificationService {
       } else setPath(account, name.split('.'), value);
     }
     if (bank) account.external_account = bank;
+    for (const { field, side, file } of documents) {
+      const purpose = field.name.startsWith('documents.')
+        ? 'account_requirement'
+        : 'identity_document';
+      const uploaded = await callStripe(
+        () =>
+          this.stripe.files.create(
+            {
+              purpose,
+              file: {
+                data: file.buffer,
+                name: file.originalname || 'document',
+                type: 'application/octet-stream',
+              },
+            },
+            { stripeAccount: id },
+          ),
+        () => field.name,
+      );
+      const [root, ...rest] = field.name.split('.');
+      if (root === 'documents') setPath(account, [...field.name.split('.')], [uploaded.id]);
+      else if (root.startsWith('person_') || root === 'representative') {
+        const target = persons.get(root) ?? {};
+        setPath(target, [...rest, side], uploaded.id);
+        persons.set(root, target);
+      } else setPath(account, [...field.name.split('.'), side], uploaded.id);
+    }
 
     // Stripe's params (`individual[dob][year]`) name the form's fields (`individual.dob`).
     const fieldFor = (prefix: string) => (param: string) => {

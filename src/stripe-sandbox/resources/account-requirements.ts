@@ -16,6 +16,12 @@ export interface AccountState {
   tos_acceptance: Record<string, unknown>;
   capabilities: Record<string, { requested: boolean; requested_at: number | null }>;
   external_account_count: number;
+  /**
+   * Verification asked later in an account's life: `none` (eventually due only), `due` (currently due,
+   * with `deadline`), `past_due` (the deadline passed).
+   */
+  later_phase?: 'none' | 'due' | 'past_due';
+  deadline?: number | null;
   /** Whether a Person with `relationship.representative` exists on the account. */
   has_representative: boolean;
   rejected: string | null;
@@ -73,21 +79,48 @@ export function fieldsNeeded(account: AccountState): string[] {
   return [...new Set(fields.filter((field) => !supplied(account, field)))].sort();
 }
 
+/** When a custom account's later verification becomes currently due, and the grace before its deadline. */
+export const LATER_VERIFICATION_AFTER_SECONDS = 30 * 86_400;
+export const DEADLINE_GRACE_SECONDS = 14 * 86_400;
+
+/** Verification Stripe asks once an account has been in use a while: an identity or company document. */
+export function laterFields(account: AccountState): string[] {
+  if (account.type !== 'custom' || !account.business_type) return [];
+  const field =
+    account.business_type === 'individual'
+      ? 'individual.verification.document'
+      : 'company.verification.document';
+  return supplied(account, field) ? [] : [field];
+}
+
 /** Why fields are due again: Stripe's `requirements.errors`. */
 export function requirementErrors(
   account: AccountState,
 ): { requirement: string; code: string; reason: string }[] {
-  if (account.individual?.id_number_mismatch === true && account.business_type === 'individual') {
-    return [
-      {
-        requirement: 'individual.id_number',
-        code: 'verification_failed_id_number_match',
-        reason:
-          'The identity information you entered cannot be verified. Please correct any errors or upload a document that matches the identity fields (e.g., name and date of birth) that you entered.',
-      },
-    ];
+  const errors: { requirement: string; code: string; reason: string }[] = [];
+  if (documentOf(account.individual) === 'file_identity_document_failure') {
+    errors.push({
+      requirement: 'individual.verification.document',
+      code: 'verification_document_failed_other',
+      reason: 'The document could not be verified. Upload another document.',
+    });
   }
-  return [];
+  if (account.individual?.id_number_mismatch === true && account.business_type === 'individual') {
+    errors.push({
+      requirement: 'individual.id_number',
+      code: 'verification_failed_id_number_match',
+      reason:
+        'The identity information you entered cannot be verified. Please correct any errors or upload a document that matches the identity fields (e.g., name and date of birth) that you entered.',
+    });
+  }
+  return errors;
+}
+
+/** The front of a person's identity document (a file id or a test token), if one was attached. */
+function documentOf(person: Record<string, unknown> | null): string | undefined {
+  const verification = person?.verification as { document?: { front?: unknown } } | undefined;
+  const front = verification?.document?.front;
+  return typeof front === 'string' && front ? front : undefined;
 }
 
 function supplied(account: AccountState, field: string): boolean {
@@ -112,6 +145,14 @@ function supplied(account: AccountState, field: string): boolean {
         account.individual?.id_number_provided === true &&
         account.individual?.id_number_mismatch !== true
       );
+    case 'individual.verification.document': {
+      const front = documentOf(account.individual);
+      return front !== undefined && front !== 'file_identity_document_failure';
+    }
+    case 'company.verification.document': {
+      const front = documentOf(account.company);
+      return front !== undefined && front !== 'file_identity_document_failure';
+    }
     case 'company.tax_id':
       return account.company?.tax_id_provided === true;
     case 'relationship.owner':
@@ -145,12 +186,17 @@ export interface DerivedStatus {
 
 /** Requirements, capability statuses and enablement, from what the account holds. */
 export function deriveStatus(account: AccountState): DerivedStatus {
-  const due = fieldsNeeded(account);
+  const initial = fieldsNeeded(account);
+  const later = laterFields(account);
+  const phase = account.later_phase ?? 'none';
+  const currentlyDue = [...new Set([...initial, ...(phase !== 'none' ? later : [])])].sort();
+  const pastDue = [...new Set([...initial, ...(phase === 'past_due' ? later : [])])].sort();
+  const eventuallyDue = [...new Set([...initial, ...later])].sort();
   const requested = Object.entries(account.capabilities).filter(([, c]) => c.requested);
-  const ready = due.length === 0 && account.rejected === null;
+  const ready = pastDue.length === 0 && account.rejected === null;
   let disabledReason: string | null = null;
   if (account.rejected) disabledReason = `rejected.${account.rejected}`;
-  else if (due.length) disabledReason = 'requirements.past_due';
+  else if (pastDue.length) disabledReason = 'requirements.past_due';
   else if (!requested.length) disabledReason = 'action_required.requested_capabilities';
   const capabilities = Object.fromEntries(
     requested.map(([name]) => [name, ready ? 'active' : 'inactive'] as const),
@@ -158,12 +204,12 @@ export function deriveStatus(account: AccountState): DerivedStatus {
   return {
     requirements: {
       alternatives: [],
-      current_deadline: null,
-      currently_due: due,
+      current_deadline: phase === 'due' && later.length ? (account.deadline ?? null) : null,
+      currently_due: currentlyDue,
       disabled_reason: disabledReason,
       errors: requirementErrors(account),
-      eventually_due: due,
-      past_due: due,
+      eventually_due: eventuallyDue,
+      past_due: pastDue,
       pending_verification: [],
     },
     capabilities,
@@ -172,6 +218,6 @@ export function deriveStatus(account: AccountState): DerivedStatus {
       ready &&
       account.external_account_count > 0 &&
       (capabilities.transfers === 'active' || capabilities.card_payments === 'active'),
-    details_submitted: due.length === 0,
+    details_submitted: initial.length === 0,
   };
 }

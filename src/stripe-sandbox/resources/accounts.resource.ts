@@ -9,7 +9,13 @@ import { newId } from '../sandbox.ids.js';
 import { matchesRange, paginate } from '../sandbox.list.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
-import { deriveStatus, type AccountState } from './account-requirements.js';
+import {
+  DEADLINE_GRACE_SECONDS,
+  deriveStatus,
+  LATER_VERIFICATION_AFTER_SECONDS,
+  laterFields,
+  type AccountState,
+} from './account-requirements.js';
 import { readBankAccount, type BankAccountDetails } from './bank-accounts.js';
 import { CAPABILITIES, SANDBOX_COUNTRIES } from './countries.js';
 import {
@@ -35,6 +41,7 @@ interface AccountData extends Omit<AccountState, 'external_account_count' | 'has
   created: number;
   default_currency: string;
   individual_person_id: string | null;
+  documents?: Record<string, unknown>;
   deleted?: boolean;
 }
 
@@ -79,6 +86,7 @@ const INDIVIDUAL_KEYS = [
   'maiden_name',
   'metadata',
   'political_exposure',
+  'verification',
 ];
 const COMPANY_KEYS = [
   'address',
@@ -90,6 +98,7 @@ const COMPANY_KEYS = [
   'owners_provided',
   'directors_provided',
   'executives_provided',
+  'verification',
 ];
 const PROFILE_KEYS = [
   'mcc',
@@ -106,6 +115,7 @@ const ACCOUNT_PARAMS = [
   'capabilities',
   'company',
   'default_currency',
+  'documents',
   'email',
   'external_account',
   'individual',
@@ -113,6 +123,28 @@ const ACCOUNT_PARAMS = [
   'settings',
   'tos_acceptance',
 ];
+
+/** A person's `verification` as Stripe renders it, from the documents attached. */
+function personVerification(value: unknown): Record<string, unknown> {
+  const verification = (value ?? {}) as Record<
+    string,
+    Record<string, string | undefined> | undefined
+  >;
+  const side = (kind: string) => ({
+    back: verification[kind]?.back ?? null,
+    details: null,
+    details_code: null,
+    front: verification[kind]?.front ?? null,
+  });
+  const front = verification.document?.front;
+  return {
+    additional_document: side('additional_document'),
+    details: null,
+    details_code: null,
+    document: side('document'),
+    status: front && front !== 'file_identity_document_failure' ? 'verified' : 'unverified',
+  };
+}
 
 function controllerFor(type: AccountType): Record<string, unknown> {
   switch (type) {
@@ -391,13 +423,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
         representative: true,
         title: null,
       },
-      verification: {
-        additional_document: null,
-        details: null,
-        details_code: null,
-        document: { back: null, details: null, details_code: null, front: null },
-        status: 'unverified',
-      },
+      verification: personVerification(rest.verification),
     };
   };
 
@@ -535,9 +561,10 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
     };
   };
 
-  const request = (ctx: RequestContext) => ({
-    id: ctx.requestId,
-    idempotency_key: ctx.idempotencyKey,
+  /** The `request` of an event: the API request that caused it, or none for the clock's work. */
+  const request = (ctx: RequestContext | null) => ({
+    id: ctx?.requestId ?? null,
+    idempotency_key: ctx?.idempotencyKey ?? null,
   });
 
   /** The account, visible to the platform and to the account itself only. */
@@ -559,7 +586,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
    * changed, and `capability.updated` for each capability whose state changed.
    */
   const changing = <T>(
-    ctx: RequestContext,
+    ctx: RequestContext | null,
     stored: StoredObject<AccountData>,
     change: () => T,
   ): T => {
@@ -573,7 +600,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
     const { external_accounts: _a, ...comparableAfter } = after;
     const previous = previousAttributes(comparableBefore, comparableAfter);
     if (previous)
-      ctx.sandbox.emit('account.updated', after, {
+      sandbox.emit('account.updated', after, {
         scope: stored.id,
         previousAttributes: previous,
         request: request(ctx),
@@ -583,7 +610,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
       const capability = renderCapability(current, name);
       const old = capsBefore[name];
       if (!old || old.status !== capability.status || old.requested !== capability.requested) {
-        ctx.sandbox.emit('capability.updated', capability, {
+        sandbox.emit('capability.updated', capability, {
           scope: stored.id,
           previousAttributes: old
             ? previousAttributes(
@@ -597,6 +624,30 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
     }
     return result;
   };
+
+  // Verification asked later: currently due after a while, past due (disabling) after its deadline.
+  sandbox.onTask('requirements_due', (task) => {
+    const stored = store.get<AccountData>(String(task.payload.account));
+    if (!stored || stored.data.deleted || (stored.data.later_phase ?? 'none') !== 'none') return;
+    if (!laterFields(stateOf(stored.data)).length) return;
+    changing(null, stored, () => {
+      const deadline = sandbox.clock.now() + DEADLINE_GRACE_SECONDS;
+      stored.data = { ...stored.data, later_phase: 'due', deadline };
+      store.save(stored);
+      sandbox.scheduleTask('requirements_deadline', deadline, { account: stored.id });
+    });
+  });
+  sandbox.onTask('requirements_deadline', (task) => {
+    const stored = store.get<AccountData>(String(task.payload.account));
+    if (!stored || stored.data.deleted || stored.data.later_phase !== 'due') return;
+    changing(null, stored, () => {
+      stored.data = {
+        ...stored.data,
+        later_phase: laterFields(stateOf(stored.data)).length ? 'past_due' : 'none',
+      };
+      store.save(stored);
+    });
+  });
 
   const addExternalAccount = (
     ctx: RequestContext,
@@ -693,6 +744,30 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
         );
       next.company = readCompany(next.company, company, next.country);
     }
+    for (const [root, holder] of [
+      ['individual', next.individual],
+      ['company', next.company],
+    ] as const) {
+      const verification = holder?.verification as
+        Record<string, Record<string, unknown>> | undefined;
+      for (const kind of ['document', 'additional_document']) {
+        for (const side of ['front', 'back']) {
+          const file = verification?.[kind]?.[side];
+          if (typeof file !== 'string' || !file || file.startsWith('file_identity_document_'))
+            continue;
+          const stored = store.get<{ purpose: string }>(file);
+          if (!stored || stored.kind !== 'file' || stored.scope !== data.id) {
+            throw resourceMissing('file', file, `${root}[verification][${kind}][${side}]`);
+          }
+          if (!['identity_document', 'additional_verification'].includes(stored.data.purpose)) {
+            throw invalidParam(
+              `${root}[verification][${kind}][${side}]`,
+              `The file must have been uploaded with purpose identity_document`,
+            );
+          }
+        }
+      }
+    }
     const tos = optionalHash(params, 'tos_acceptance');
     if (tos) {
       if (next.type !== 'custom') {
@@ -725,6 +800,24 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
         );
       }
       next.default_currency = currency.toLowerCase();
+    }
+    const documents = optionalHash(params, 'documents');
+    if (documents) {
+      for (const [kind, value] of Object.entries(documents)) {
+        const files = typeof value === 'object' && !Array.isArray(value) ? value.files : undefined;
+        const list = Array.isArray(files) ? files : typeof files === 'string' ? [files] : [];
+        for (const [i, file] of list.entries()) {
+          const stored = typeof file === 'string' ? store.get(file) : undefined;
+          if (!stored || stored.kind !== 'file' || stored.scope !== data.id) {
+            throw resourceMissing(
+              'file',
+              typeof file === 'string' ? file : JSON.stringify(file),
+              `documents[${kind}][files][${i}]`,
+            );
+          }
+        }
+      }
+      next.documents = mergeHash(next.documents, documents);
     }
     const settings = optionalHash(params, 'settings');
     if (settings) next.settings = mergeHash(next.settings, settings);
@@ -852,6 +945,13 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
         readBankAccount(ctx.params.external_account, 'external_account', country);
       }
       const stored = store.insert('account', null, id, data);
+      if (type === 'custom') {
+        ctx.sandbox.scheduleTask(
+          'requirements_due',
+          data.created + LATER_VERIFICATION_AFTER_SECONDS,
+          { account: id },
+        );
+      }
       if (ctx.params.external_account !== undefined)
         addExternalAccount(ctx, data, ctx.params.external_account);
       for (const name of Object.keys(data.capabilities)) {
