@@ -46,3 +46,17 @@ export function resourceMissing(noun: string, id: string, param = 'id'): Sandbox
     param,
   });
 }
+
+/** OAuth errors have their own shape: `{ error, error_description }`. */
+export class SandboxOAuthError extends SandboxError {
+  constructor(
+    readonly oauthCode: string,
+    description: string,
+  ) {
+    super(oauthCode === 'invalid_client' ? 401 : 400, 'invalid_request_error', description);
+  }
+
+  override toBody(): Record<string, unknown> {
+    return { error: this.oauthCode, error_description: this.message };
+  }
+}

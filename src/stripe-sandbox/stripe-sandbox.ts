@@ -89,6 +89,9 @@ export interface RenderContext {
 
 type TaskHandler = (task: ScheduledTask) => Promise<void> | void;
 
+/** A browser-facing page of the sandbox (hosted onboarding, OAuth): it answers a redirect. */
+export type PageHandler = (match: RegExpExecArray, query: URLSearchParams) => { redirect: string };
+
 /** An injected failure: the next `count` requests matching `method` and `path` answer `status`. */
 export interface Fault {
   method?: string;
@@ -105,6 +108,7 @@ export class StripeSandbox {
   private readonly renderers = new Map<string, Renderer>();
   private readonly prefixes = new Map<string, string>();
   private readonly taskHandlers = new Map<string, TaskHandler>();
+  private readonly pages: { method: string; pattern: RegExp; handler: PageHandler }[] = [];
   private readonly inflightIdempotency = new Set<string>();
   private faults: Fault[] = [];
   private server?: Server;
@@ -182,6 +186,11 @@ export class StripeSandbox {
   renderer(kind: string, prefixes: string[], render: Renderer): void {
     this.renderers.set(kind, render);
     for (const prefix of prefixes) this.prefixes.set(prefix, kind);
+  }
+
+  /** Registers a browser-facing page (no API key: the URL itself is the secret, as Stripe's are). */
+  page(method: string, pattern: RegExp, handler: PageHandler): void {
+    this.pages.push({ method, pattern, handler });
   }
 
   onTask(type: string, handler: TaskHandler): void {
@@ -320,6 +329,14 @@ export class StripeSandbox {
     const method = (req.method ?? 'GET').toUpperCase();
     try {
       const raw = await readBody(req);
+      for (const page of this.pages) {
+        const found = page.method === method ? page.pattern.exec(url.pathname) : null;
+        if (!found) continue;
+        const { redirect } = page.handler(found, url.searchParams);
+        res.writeHead(303, { Location: redirect, 'Request-Id': requestId, 'Content-Length': 0 });
+        res.end();
+        return;
+      }
       if (url.pathname.startsWith('/_sandbox/')) {
         send(200, await this.handleControl(method, url.pathname, raw, req.headers['content-type']));
         return;
@@ -536,7 +553,12 @@ export class StripeSandbox {
     if (!value) return null;
     const account = this.store.get(value);
     if (value === this.platformAccountId) return null;
-    if (!account || account.kind !== 'account' || (account.data as { deleted?: boolean }).deleted) {
+    if (
+      !account ||
+      account.kind !== 'account' ||
+      (account.data as { deleted?: boolean; deauthorized?: boolean }).deleted ||
+      (account.data as { deauthorized?: boolean }).deauthorized
+    ) {
       throw new SandboxError(
         403,
         'invalid_request_error',

@@ -4,8 +4,13 @@
  * `capabilities`, `controller`, `individual` / `company` (never echoing id numbers), `tos_acceptance`.
  */
 import type { FormObject, FormValue } from '../form-codec.js';
-import { invalidParam, invalidRequest, resourceMissing } from '../sandbox.errors.js';
-import { newId } from '../sandbox.ids.js';
+import {
+  invalidParam,
+  invalidRequest,
+  resourceMissing,
+  SandboxOAuthError,
+} from '../sandbox.errors.js';
+import { newId, randomToken } from '../sandbox.ids.js';
 import { matchesRange, paginate } from '../sandbox.list.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
@@ -18,6 +23,7 @@ import {
 } from './account-requirements.js';
 import { readBankAccount, type BankAccountDetails } from './bank-accounts.js';
 import { CAPABILITIES, SANDBOX_COUNTRIES } from './countries.js';
+import { testAddress, testBankAccount } from './test-data.js';
 import {
   applyMetadata,
   mergeHash,
@@ -43,6 +49,8 @@ interface AccountData extends Omit<AccountState, 'external_account_count' | 'has
   individual_person_id: string | null;
   documents?: Record<string, unknown>;
   deleted?: boolean;
+  /** The platform's access was revoked through OAuth: the account is no longer reachable. */
+  deauthorized?: boolean;
 }
 
 interface PersonData {
@@ -650,7 +658,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
   });
 
   const addExternalAccount = (
-    ctx: RequestContext,
+    ctx: RequestContext | null,
     account: AccountData,
     value: FormValue,
     options: { defaultForCurrency?: boolean; metadata?: Record<string, string> } = {},
@@ -674,7 +682,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
         const previous = { default_for_currency: true };
         other.data = { ...other.data, default_for_currency: false };
         store.save(other);
-        ctx.sandbox.emit('account.external_account.updated', renderExternalAccount(other), {
+        sandbox.emit('account.external_account.updated', renderExternalAccount(other), {
           scope: account.id,
           previousAttributes: previous,
           request: request(ctx),
@@ -691,7 +699,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
       metadata: options.metadata ?? {},
       status: 'new',
     });
-    ctx.sandbox.emit('account.external_account.created', renderExternalAccount(stored), {
+    sandbox.emit('account.external_account.created', renderExternalAccount(stored), {
       scope: account.id,
       request: request(ctx),
     });
@@ -858,6 +866,294 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
     }
     return next;
   };
+
+  // ---- hosted onboarding: Account Links, login links, OAuth
+
+  /** Fills an express or standard account with Stripe's test values, as a user completing onboarding. */
+  const completeOnboarding = (stored: StoredObject<AccountData>): void => {
+    changing(null, stored, () => {
+      const data = stored.data;
+      const country = data.country;
+      const next: AccountData = {
+        ...data,
+        business_type: data.business_type ?? 'individual',
+        business_profile: {
+          mcc: '5734',
+          url: 'https://accessible.stripe.com',
+          ...data.business_profile,
+        },
+      };
+      if (next.business_type === 'individual') {
+        next.individual = {
+          first_name: 'Jenny',
+          last_name: 'Rosen',
+          email: data.email ?? 'jenny.rosen@example.com',
+          phone: '0000000000',
+          dob: { day: 1, month: 1, year: 1901 },
+          address: testAddress(country),
+          id_number_provided: true,
+          ssn_last_4_provided: true,
+          ...(data.individual ?? {}),
+        };
+        next.individual_person_id ??= newId('person');
+      } else {
+        next.company = {
+          name: 'Rosen Industries',
+          phone: '0000000000',
+          address: testAddress(country),
+          tax_id_provided: true,
+          owners_provided: true,
+          ...(data.company ?? {}),
+        };
+        if (!personsOf(data.id).some((p) => p.data.relationship.representative === true)) {
+          const id = newId('person');
+          store.insert<PersonData>('person', data.id, id, {
+            id,
+            account: data.id,
+            created: sandbox.clock.now(),
+            details: {
+              first_name: 'Jenny',
+              last_name: 'Rosen',
+              dob: { day: 1, month: 1, year: 1901 },
+              address: testAddress(country),
+              id_number_provided: true,
+            },
+            relationship: { representative: true, executive: true, title: 'CEO' },
+            metadata: {},
+          });
+        }
+      }
+      stored.data = next;
+      store.save(stored);
+      if (!externalAccountsOf(data.id).length) {
+        addExternalAccount(null, next, testBankAccount(country, next.default_currency));
+      }
+    });
+  };
+
+  interface LinkData {
+    account: string;
+    type: string;
+    refresh_url: string;
+    return_url: string;
+    expires_at: number;
+    used: boolean;
+  }
+
+  sandbox.route(
+    'POST',
+    '/v1/account_links',
+    (ctx) => {
+      if (ctx.scope !== null) throw invalidRequest('Account Links are created by the platform.');
+      const accountId = optionalString(ctx.params, 'account');
+      if (!accountId)
+        throw invalidParam('account', 'Missing required param: account.', 'parameter_missing');
+      const account = findAccount(ctx, accountId);
+      const type = optionalString(ctx.params, 'type');
+      if (type !== 'account_onboarding' && type !== 'account_update') {
+        throw invalidParam(
+          'type',
+          'Invalid type: must be one of account_onboarding or account_update',
+        );
+      }
+      if (type === 'account_update' && account.data.type !== 'custom') {
+        throw invalidParam(
+          'type',
+          'account_update links are only for accounts where the platform collects requirements',
+        );
+      }
+      const urls: Record<string, string> = {};
+      for (const name of ['refresh_url', 'return_url']) {
+        const value = optionalString(ctx.params, name);
+        if (!value)
+          throw invalidParam(name, `Missing required param: ${name}.`, 'parameter_missing');
+        try {
+          if (!['http:', 'https:'].includes(new URL(value).protocol)) throw new Error('protocol');
+        } catch {
+          throw invalidParam(
+            name,
+            `Invalid URL: ${name} must be an http or https URL`,
+            'url_invalid',
+          );
+        }
+        urls[name] = value;
+      }
+      const created = ctx.sandbox.clock.now();
+      const token = randomToken(32);
+      store.insert<LinkData>('account_link', null, `link_${token}`, {
+        account: account.id,
+        type,
+        refresh_url: urls.refresh_url,
+        return_url: urls.return_url,
+        expires_at: created + 300,
+        used: false,
+      });
+      return {
+        object: 'account_link',
+        created,
+        expires_at: created + 300,
+        url: `${ctx.sandbox.url}/_sandbox/onboarding/${token}`,
+      };
+    },
+    ['account', 'type', 'refresh_url', 'return_url', 'collect', 'collection_options'],
+  );
+
+  // The page an Account Link opens: completes onboarding with test data and returns, or refreshes when the
+  // link expired or was used already (links are single use, as Stripe's).
+  sandbox.page('GET', /^\/_sandbox\/onboarding\/([A-Za-z0-9]+)$/, (match) => {
+    const link = store.get<LinkData>(`link_${match[1]}`);
+    if (!link || link.kind !== 'account_link') throw resourceMissing('account link', match[1]);
+    if (link.data.used || sandbox.clock.now() > link.data.expires_at)
+      return { redirect: link.data.refresh_url };
+    link.data = { ...link.data, used: true };
+    store.save(link);
+    const account = store.get<AccountData>(link.data.account);
+    if (account && !account.data.deleted && account.data.type !== 'custom')
+      completeOnboarding(account);
+    return { redirect: link.data.return_url };
+  });
+
+  sandbox.route('POST', '/v1/accounts/:id/login_links', (ctx) => {
+    if (ctx.scope !== null) throw resourceMissing('account', ctx.pathParams.id);
+    const account = findAccount(ctx);
+    if (account.data.type !== 'express') {
+      throw invalidRequest('Login links can only be created for Express accounts.', 'account');
+    }
+    return {
+      object: 'login_link',
+      created: ctx.sandbox.clock.now(),
+      url: `${ctx.sandbox.url}/_sandbox/express/${randomToken(24)}`,
+    };
+  });
+
+  interface CodeData {
+    account: string;
+    expires_at: number;
+    used: boolean;
+  }
+  const APPLICATION = {
+    id: 'ca_sandbox_platform',
+    object: 'application',
+    name: 'Sandbox platform',
+  };
+
+  // Stripe's OAuth authorize page: the user "connects" a new standard account filled with test data.
+  sandbox.page('GET', /^\/oauth\/authorize$/, (_match, query) => {
+    const redirect = query.get('redirect_uri');
+    if (!redirect)
+      throw invalidParam(
+        'redirect_uri',
+        'Missing required param: redirect_uri.',
+        'parameter_missing',
+      );
+    if (query.get('response_type') !== 'code')
+      throw invalidParam('response_type', 'response_type must be code');
+    if (!query.get('client_id')?.startsWith('ca_'))
+      throw invalidParam('client_id', 'Invalid client_id');
+    const id = newId('acct');
+    const now = sandbox.clock.now();
+    const rules = SANDBOX_COUNTRIES.US;
+    const stored = store.insert<AccountData>('account', null, id, {
+      id,
+      object: 'account',
+      type: 'standard',
+      controller: { is_controller: false, type: 'account' },
+      country: 'US',
+      email: query.get('stripe_user[email]'),
+      business_type: null,
+      business_profile: {},
+      individual: null,
+      company: null,
+      tos_acceptance: { date: now, ip: '127.0.0.1' },
+      capabilities: {
+        card_payments: { requested: true, requested_at: now },
+        transfers: { requested: true, requested_at: now },
+      },
+      rejected: null,
+      metadata: {},
+      settings: {},
+      created: now,
+      default_currency: rules.defaultCurrency,
+      individual_person_id: null,
+    });
+    completeOnboarding(stored);
+    const code = `ac_${randomToken(24)}`;
+    store.insert<CodeData>('oauth_code', null, code, {
+      account: id,
+      expires_at: now + 300,
+      used: false,
+    });
+    const target = new URL(redirect);
+    target.searchParams.set('code', code);
+    target.searchParams.set('scope', query.get('scope') ?? 'read_write');
+    const state = query.get('state');
+    if (state !== null) target.searchParams.set('state', state);
+    return { redirect: target.toString() };
+  });
+
+  sandbox.route(
+    'POST',
+    '/oauth/token',
+    (ctx) => {
+      const grant = optionalString(ctx.params, 'grant_type');
+      if (grant !== 'authorization_code')
+        throw new SandboxOAuthError(
+          'unsupported_grant_type',
+          `Unsupported grant type: ${grant ?? 'none'}`,
+        );
+      const code = optionalString(ctx.params, 'code') ?? '';
+      const stored = store.get<CodeData>(code);
+      if (
+        !stored ||
+        stored.kind !== 'oauth_code' ||
+        stored.data.used ||
+        ctx.sandbox.clock.now() > stored.data.expires_at
+      ) {
+        throw new SandboxOAuthError('invalid_grant', `Authorization code does not exist: ${code}`);
+      }
+      stored.data = { ...stored.data, used: true };
+      store.save(stored);
+      ctx.sandbox.emit('account.application.authorized', APPLICATION, {
+        scope: stored.data.account,
+        request: request(ctx),
+      });
+      return {
+        access_token: `sk_test_oauth_${randomToken(24)}`,
+        livemode: false,
+        refresh_token: `rt_${randomToken(24)}`,
+        scope: 'read_write',
+        stripe_publishable_key: `pk_test_${randomToken(24)}`,
+        stripe_user_id: stored.data.account,
+        token_type: 'bearer',
+      };
+    },
+    ['grant_type', 'code', 'refresh_token', 'assert_capabilities'],
+  );
+
+  sandbox.route(
+    'POST',
+    '/oauth/deauthorize',
+    (ctx) => {
+      const accountId = optionalString(ctx.params, 'stripe_user_id') ?? '';
+      const stored = store.get<AccountData>(accountId);
+      if (!optionalString(ctx.params, 'client_id')?.startsWith('ca_'))
+        throw new SandboxOAuthError('invalid_client', 'No such application');
+      if (!stored || stored.kind !== 'account' || stored.data.deleted || stored.data.deauthorized) {
+        throw new SandboxOAuthError(
+          'invalid_client',
+          `This application is not connected to stripe account ${accountId}, or that account does not exist.`,
+        );
+      }
+      stored.data = { ...stored.data, deauthorized: true };
+      store.save(stored);
+      ctx.sandbox.emit('account.application.deauthorized', APPLICATION, {
+        scope: accountId,
+        request: request(ctx),
+      });
+      return { stripe_user_id: accountId };
+    },
+    ['client_id', 'stripe_user_id'],
+  );
 
   // ---- accounts
 
