@@ -4,7 +4,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthSettings } from './auth/auth-settings.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
-import type { AppConfig, StripeConfig } from './config/app-config.js';
+import type { AppConfig, OnboardingConfig, StripeConfig } from './config/app-config.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
 import { EmbeddedSandbox } from './sandbox/embedded-sandbox.js';
@@ -14,9 +14,18 @@ import { StripeConnectModule, type StripeConnectModuleOptions } from './stripe-c
 export function stripeConnectOptions(
   stripe: StripeConfig,
   sandbox?: EmbeddedSandbox,
+  onboarding?: OnboardingConfig,
 ): StripeConnectModuleOptions {
-  if (stripe.kind === 'unavailable') return { withoutStripe: { reason: stripe.reason } };
+  const hosted = onboarding
+    ? {
+        publicUrl: onboarding.publicUrl,
+        ...(onboarding.returnUrl ? { onboardingReturnUrl: onboarding.returnUrl } : {}),
+        ...(onboarding.oauthClientId ? { oauthClientId: onboarding.oauthClientId } : {}),
+      }
+    : {};
+  if (stripe.kind === 'unavailable') return { withoutStripe: { reason: stripe.reason }, ...hosted };
   return {
+    ...hosted,
     secretKey: stripe.secretKey,
     apiBase: stripe.kind === 'sandbox' ? sandbox!.url : stripe.apiBase,
     webhookSecrets: stripe.webhookSecrets,
@@ -67,7 +76,8 @@ export class AppModule {
           isGlobal: true,
           imports: [sandboxModule],
           inject: sandboxProviders.length ? [EmbeddedSandbox] : [],
-          useFactory: (sandbox?: EmbeddedSandbox) => stripeConnectOptions(config.stripe, sandbox),
+          useFactory: (sandbox?: EmbeddedSandbox) =>
+            stripeConnectOptions(config.stripe, sandbox, config.onboarding),
         }),
         sandboxModule,
       ],

@@ -16,6 +16,7 @@ const TABLES = [
   'stripe_refunds',
   'stripe_transfer_reversals',
   'stripe_transfers',
+  'stripe_used_states',
   'stripe_user_accounts',
 ];
 

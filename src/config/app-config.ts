@@ -36,8 +36,18 @@ export interface AuthConfig {
   developmentSecret: boolean;
 }
 
+export interface OnboardingConfig {
+  /** The app's public base URL (`PUBLIC_URL`, default `http://localhost:<PORT>`). */
+  publicUrl: string;
+  /** Where onboarding and OAuth send the browser when done (`ONBOARDING_RETURN_URL`); JSON when unset. */
+  returnUrl?: string;
+  /** The platform's OAuth client id (`STRIPE_CLIENT_ID`); the sandbox's own in sandbox mode. */
+  oauthClientId?: string;
+}
+
 export interface AppConfig {
   port: number;
+  onboarding: OnboardingConfig;
   /** The data folder (`PGLITE_DIR`, default `./.data`): the embedded database and the sandbox's state. */
   dataDir: string;
   database: DatabaseConfig;
@@ -160,11 +170,38 @@ function loadPort(env: Env, problems: string[]): number {
   return port;
 }
 
+const SANDBOX_OAUTH_CLIENT_ID = 'ca_sandbox_platform';
+
+function loadOnboardingConfig(env: Env, port: number, problems: string[]): OnboardingConfig {
+  const url = (name: string): string | undefined => {
+    const raw = value(env, name);
+    if (raw === undefined) return undefined;
+    try {
+      if (!['http:', 'https:'].includes(new URL(raw).protocol)) throw new Error('protocol');
+    } catch {
+      problems.push(`${name} must be an http:// or https:// URL`);
+    }
+    return raw;
+  };
+  const clientId = value(env, 'STRIPE_CLIENT_ID');
+  if (clientId !== undefined && !/^ca_\w+$/.test(clientId))
+    problems.push('STRIPE_CLIENT_ID must be an OAuth client id (ca_…)');
+  return {
+    publicUrl: url('PUBLIC_URL') ?? `http://localhost:${port}`,
+    returnUrl: url('ONBOARDING_RETURN_URL'),
+    oauthClientId:
+      clientId ??
+      (value(env, 'STRIPE_SECRET_KEY') === undefined ? SANDBOX_OAUTH_CLIENT_ID : undefined),
+  };
+}
+
 /** Reads and validates the whole configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
+  const port = loadPort(env, problems);
   const config: AppConfig = {
-    port: loadPort(env, problems),
+    port,
+    onboarding: loadOnboardingConfig(env, port, problems),
     dataDir: dataDirOf(env),
     database: loadDatabaseConfig(env, problems),
     stripe: loadStripeConfig(env, problems),

@@ -98,3 +98,18 @@ export {
   FormFieldResponse,
   VerificationStateResponse,
 } from './accounts/dto/verification-state.response.js';
+export {
+  OnboardingService,
+  OnboardingStateError,
+  OnboardingNotConfiguredError,
+  type OnboardingLink,
+} from './accounts/onboarding.service.js';
+export {
+  CreateHostedAccountDto,
+  HostedAccountResponse,
+  OnboardingLinkDto,
+  OnboardingLinkResponse,
+  AuthorizeUrlResponse,
+  LoginLinkResponse,
+} from './accounts/dto/create-hosted-account.dto.js';
+export { UsedState } from './accounts/used-state.entity.js';

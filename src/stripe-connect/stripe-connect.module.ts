@@ -4,6 +4,8 @@ import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { VerificationService } from './accounts/verification.service.js';
+import { OnboardingController } from './accounts/onboarding.controller.js';
+import { OnboardingService } from './accounts/onboarding.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 import { stripeConnectEntities } from './entities.js';
@@ -42,12 +44,14 @@ const resolvedOptionsProvider: Provider = {
     AccountsRepository,
     AccountsService,
     VerificationService,
+    OnboardingService,
   ],
-  controllers: [AccountsController],
+  controllers: [AccountsController, OnboardingController],
   exports: [
     WebhooksService,
     AccountsService,
     VerificationService,
+    OnboardingService,
     STRIPE_CONNECT_OPTIONS,
     STRIPE_CLIENT,
     StripeConnectAuthGuard,

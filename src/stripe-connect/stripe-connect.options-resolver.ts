@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { StripeConnectConfigError } from './common/stripe-connect.errors.js';
 import type {
@@ -48,13 +49,47 @@ export function resolveStripeConnectOptions(
     problems.push('getUser must be a function');
   }
 
+  const url = (name: 'publicUrl' | 'onboardingReturnUrl'): URL | null => {
+    const value = options[name];
+    if (value === undefined) return null;
+    try {
+      const parsed = new URL(value);
+      if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('protocol');
+      return parsed;
+    } catch {
+      problems.push(`${name} must be an http:// or https:// URL`);
+      return null;
+    }
+  };
+  if (options.oauthClientId !== undefined && !/^ca_\w+$/.test(options.oauthClientId)) {
+    problems.push('oauthClientId must be a Stripe OAuth client id (ca_…)');
+  }
+  if (options.stateSecret !== undefined && options.stateSecret.length < 32) {
+    problems.push('stateSecret must be at least 32 characters');
+  }
+  const onboarding = {
+    publicUrl: url('publicUrl'),
+    returnUrl: url('onboardingReturnUrl'),
+    oauthClientId: options.oauthClientId ?? null,
+    // Derived from the API key when not given: states then last as long as the key.
+    stateSecret:
+      options.stateSecret ??
+      (options.secretKey
+        ? createHmac('sha256', options.secretKey).update('nest-stripe-connect:state').digest('hex')
+        : randomBytes(32).toString('hex')),
+  };
+
   if (options.withoutStripe) {
     if (typeof options.withoutStripe.reason !== 'string' || !options.withoutStripe.reason.trim()) {
       problems.push('withoutStripe.reason must say why Stripe is unavailable');
     }
     if (options.secretKey) problems.push('secretKey and withoutStripe cannot both be set');
     if (problems.length) throw new StripeConnectConfigError(problems);
-    return { stripe: { available: false, reason: options.withoutStripe.reason }, getUser };
+    return {
+      stripe: { available: false, reason: options.withoutStripe.reason },
+      getUser,
+      onboarding,
+    };
   }
 
   if (!options.secretKey) {
@@ -95,5 +130,6 @@ export function resolveStripeConnectOptions(
       timeoutMs,
     },
     getUser,
+    onboarding,
   };
 }

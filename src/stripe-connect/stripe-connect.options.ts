@@ -27,6 +27,17 @@ export interface StripeConnectModuleOptions {
    */
   withoutStripe?: { reason: string };
   /**
+   * The app's public base URL (e.g. `https://market.example.com`): where Stripe sends browsers back to the
+   * library's routes (Account Link refresh and return, the OAuth callback). Required for hosted onboarding.
+   */
+  publicUrl?: string;
+  /** Where the return and OAuth callback routes send the browser when done (JSON answers when absent). */
+  onboardingReturnUrl?: string;
+  /** The platform's OAuth client id (`ca_…`): Standard accounts through OAuth, and deauthorization. */
+  oauthClientId?: string;
+  /** Secret that signs the `state` of browser-facing routes; default: derived from `secretKey`. */
+  stateSecret?: string;
+  /**
    * Who is calling, from the request. Default: `{ id: req.user.sub, platform: req.user.role === 'platform' }`
    * (a bearer JWT verified by the host's guard), or no user when `req.user` is absent.
    */
@@ -47,4 +58,10 @@ export interface ResolvedStripeConnectOptions {
       }
     | { available: false; reason: string };
   getUser: (request: Request) => StripeConnectUser | undefined;
+  onboarding: {
+    publicUrl: URL | null;
+    returnUrl: URL | null;
+    oauthClientId: string | null;
+    stateSecret: string;
+  };
 }

@@ -32,6 +32,7 @@ export async function createTestApp(
     controllers?: Type[];
     /** Test-only providers (listeners) beside the host app. */
     providers?: Provider[];
+    onboarding?: Partial<AppConfig['onboarding']>;
   } = {},
 ): Promise<TestApp> {
   const run = inject('testDatabaseRun');
@@ -51,6 +52,11 @@ export async function createTestApp(
         });
   const config: AppConfig = {
     port: 0,
+    onboarding: {
+      publicUrl: 'https://market.example.com',
+      oauthClientId: 'ca_sandbox_platform',
+      ...options.onboarding,
+    },
     dataDir,
     database: options.database ?? (await createTestDatabase(run)),
     stripe,
