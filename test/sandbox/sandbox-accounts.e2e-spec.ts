@@ -537,4 +537,85 @@ describe('sandbox accounts', () => {
       );
     });
   });
+
+  describe("Stripe's test identity values", () => {
+    const individual = (overrides: Stripe.AccountCreateParams.Individual) =>
+      stripe.accounts.create({
+        type: 'custom',
+        country: 'US',
+        business_type: 'individual',
+        capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+        business_profile: { mcc: '5734', url: 'https://accessible.stripe.com' },
+        tos_acceptance: { date: 1_700_000_000, ip: '203.0.113.7' },
+        external_account: 'btok_us',
+        individual: { ...US_INDIVIDUAL, ...overrides },
+      });
+
+    it('verifies 1901-01-01 and 1902-01-01, fails any other date of birth, flags 1900-01-01', async () => {
+      for (const year of [1901, 1902]) {
+        expect((await individual({ dob: { day: 1, month: 1, year } })).charges_enabled).toBe(true);
+      }
+      const other = await individual({ dob: { day: 5, month: 5, year: 1990 } });
+      expect(other.requirements!.currently_due).toEqual([
+        'individual.dob.day',
+        'individual.dob.month',
+        'individual.dob.year',
+      ]);
+      expect(other.requirements!.errors).toEqual([
+        expect.objectContaining({
+          code: 'verification_failed_keyed_identity',
+          requirement: 'individual.dob.day',
+        }),
+      ]);
+      const listed = await individual({ dob: { day: 1, month: 1, year: 1900 } });
+      expect(listed).toMatchObject({
+        charges_enabled: false,
+        requirements: { disabled_reason: 'listed' },
+      });
+    });
+
+    it('fails address_no_match and address_line1_no_match, and id number 111111111', async () => {
+      const noMatch = await individual({
+        address: { ...US_INDIVIDUAL.address, line1: 'address_no_match' },
+      });
+      expect(noMatch.requirements!.currently_due).toEqual(['individual.address.line1']);
+      const line1 = await individual({
+        address: { ...US_INDIVIDUAL.address, line1: 'address_line1_no_match' },
+      });
+      expect(line1.requirements!.currently_due).toEqual([
+        'individual.address.city',
+        'individual.address.line1',
+        'individual.address.postal_code',
+      ]);
+      expect(line1.requirements!.errors![0]).toMatchObject({
+        code: 'verification_failed_address_match',
+      });
+      const mismatch = await individual({ id_number: '111111111' });
+      expect(mismatch.requirements!.currently_due).toEqual(['individual.id_number']);
+      const fixed = await stripe.accounts.update(mismatch.id, {
+        individual: { id_number: '222222222' },
+      });
+      expect(fixed).toMatchObject({
+        charges_enabled: true,
+        requirements: { currently_due: [], errors: [] },
+      });
+    });
+
+    it('takes the identity document test tokens', async () => {
+      const verified = await individual({
+        verification: { document: { front: 'file_identity_document_success' } },
+      });
+      expect(verified.requirements!.eventually_due).not.toContain(
+        'individual.verification.document',
+      );
+      expect(verified.individual!.verification!.status).toBe('verified');
+      const failed = await individual({
+        verification: { document: { front: 'file_identity_document_failure' } },
+      });
+      expect(failed.requirements!.eventually_due).toContain('individual.verification.document');
+      expect(failed.requirements!.errors).toEqual([
+        expect.objectContaining({ code: 'verification_document_failed_other' }),
+      ]);
+    });
+  });
 });

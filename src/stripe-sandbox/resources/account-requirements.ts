@@ -73,10 +73,60 @@ export function fieldsNeeded(account: AccountState): string[] {
       'relationship.representative',
     );
   }
-  if (account.individual?.id_number_mismatch === true && account.business_type === 'individual') {
-    fields.push('individual.id_number');
+  const failed = identityOutcome(account).failed;
+  return [...new Set([...fields.filter((field) => !supplied(account, field)), ...failed])].sort();
+}
+
+interface IdentityOutcome {
+  /** Fields supplied but not verified: due again. */
+  failed: string[];
+  errors: { requirement: string; code: string; reason: string }[];
+  /** The date of birth 1900-01-01 raises an OFAC (sanctions list) alert. */
+  listed: boolean;
+}
+
+/**
+ * Stripe's test identity values for an individual: dates of birth 1901-01-01 and 1902-01-01 verify (any
+ * other does not; 1900-01-01 raises a sanctions alert), `address_full_match` verifies while
+ * `address_no_match` and `address_line1_no_match` do not, id number 111111111 does not match.
+ */
+export function identityOutcome(account: AccountState): IdentityOutcome {
+  const outcome: IdentityOutcome = { failed: [], errors: [], listed: false };
+  const person = account.individual;
+  if (!person || account.business_type !== 'individual') return outcome;
+  const dob = person.dob as { day?: number; month?: number; year?: number } | undefined;
+  if (dob?.day && dob.month && dob.year) {
+    const date = `${dob.year}-${dob.month}-${dob.day}`;
+    if (date === '1900-1-1') outcome.listed = true;
+    else if (date !== '1901-1-1' && date !== '1902-1-1') {
+      outcome.failed.push('individual.dob.day', 'individual.dob.month', 'individual.dob.year');
+      outcome.errors.push({
+        requirement: 'individual.dob.day',
+        code: 'verification_failed_keyed_identity',
+        reason: "The identity information you entered can't be verified.",
+      });
+    }
   }
-  return [...new Set(fields.filter((field) => !supplied(account, field)))].sort();
+  const line1 = (person.address as { line1?: string } | undefined)?.line1;
+  if (line1 === 'address_no_match' || line1 === 'address_line1_no_match') {
+    const fields = line1 === 'address_no_match' ? ['line1'] : ['line1', 'city', 'postal_code'];
+    outcome.failed.push(...fields.map((f) => `individual.address.${f}`));
+    outcome.errors.push({
+      requirement: 'individual.address.line1',
+      code: 'verification_failed_address_match',
+      reason: "The address you entered can't be verified.",
+    });
+  }
+  if (person.id_number_mismatch === true) {
+    outcome.failed.push('individual.id_number');
+    outcome.errors.push({
+      requirement: 'individual.id_number',
+      code: 'verification_failed_id_number_match',
+      reason:
+        'The identity information you entered cannot be verified. Please correct any errors or upload a document that matches the identity fields (e.g., name and date of birth) that you entered.',
+    });
+  }
+  return outcome;
 }
 
 /** When a custom account's later verification becomes currently due, and the grace before its deadline. */
@@ -97,20 +147,12 @@ export function laterFields(account: AccountState): string[] {
 export function requirementErrors(
   account: AccountState,
 ): { requirement: string; code: string; reason: string }[] {
-  const errors: { requirement: string; code: string; reason: string }[] = [];
+  const errors = [...identityOutcome(account).errors];
   if (documentOf(account.individual) === 'file_identity_document_failure') {
     errors.push({
       requirement: 'individual.verification.document',
       code: 'verification_document_failed_other',
       reason: 'The document could not be verified. Upload another document.',
-    });
-  }
-  if (account.individual?.id_number_mismatch === true && account.business_type === 'individual') {
-    errors.push({
-      requirement: 'individual.id_number',
-      code: 'verification_failed_id_number_match',
-      reason:
-        'The identity information you entered cannot be verified. Please correct any errors or upload a document that matches the identity fields (e.g., name and date of birth) that you entered.',
     });
   }
   return errors;
@@ -193,9 +235,11 @@ export function deriveStatus(account: AccountState): DerivedStatus {
   const pastDue = [...new Set([...initial, ...(phase === 'past_due' ? later : [])])].sort();
   const eventuallyDue = [...new Set([...initial, ...later])].sort();
   const requested = Object.entries(account.capabilities).filter(([, c]) => c.requested);
-  const ready = pastDue.length === 0 && account.rejected === null;
+  const listed = identityOutcome(account).listed;
+  const ready = pastDue.length === 0 && account.rejected === null && !listed;
   let disabledReason: string | null = null;
   if (account.rejected) disabledReason = `rejected.${account.rejected}`;
+  else if (listed) disabledReason = 'listed';
   else if (pastDue.length) disabledReason = 'requirements.past_due';
   else if (!requested.length) disabledReason = 'action_required.requested_capabilities';
   const capabilities = Object.fromEntries(
