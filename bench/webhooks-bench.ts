@@ -48,6 +48,7 @@ export async function benchWebhooks(): Promise<void> {
   const sandbox = await StripeSandbox.start();
   const config: AppConfig = {
     port: 0,
+    trustedProxies: [],
     onboarding: { publicUrl: 'http://127.0.0.1' },
     dataDir: dir,
     database,

@@ -16,7 +16,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** What main.ts and the end-to-end tests both apply to the Nest application. */
-export function configureApp(app: INestApplication): INestApplication {
+export function configureApp(
+  app: INestApplication,
+  options: { trustedProxies?: string[] } = {},
+): INestApplication {
+  // X-Forwarded-For is believed only from the proxies the host names (TRUSTED_PROXIES); `req.ip` is the
+  // connection's address otherwise. The terms acceptance records it.
+  const express = app.getHttpAdapter().getInstance() as { set(name: string, value: unknown): void };
+  express.set('trust proxy', options.trustedProxies?.length ? options.trustedProxies : false);
   // Whitelist, refuse unknown fields, transform; failures answer 400 with `errors` per field.
   app.useGlobalPipes(createStripeConnectValidationPipe());
   app.enableShutdownHooks();

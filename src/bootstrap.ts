@@ -50,7 +50,7 @@ export async function bootstrap(
         'anyone can mint them. Set AUTH_JWT_SECRET before exposing this service.',
     );
   }
-  configureApp(app);
+  configureApp(app, { trustedProxies: config.trustedProxies });
   await app.listen(config.port);
   connectEmbeddedSandbox(app, config);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;

@@ -215,4 +215,26 @@ describe('custom account onboarding', () => {
     expect(new Set(all.body.map((a: { userId: string }) => a.userId)).size).toBeGreaterThan(2);
     await request(t.app.getHttpServer()).get('/connect/accounts').expect(401);
   });
+
+  it('takes the terms acceptance IP from X-Forwarded-For only behind a trusted proxy', async () => {
+    const proxied = await createTestApp({ stripe: 'sandbox', trustedProxies: ['loopback'] });
+    try {
+      const response = await request(proxied.app.getHttpServer())
+        .post('/connect/accounts/custom')
+        .set('Authorization', `Bearer ${await proxied.token('proxied-user')}`)
+        .set('X-Forwarded-For', '203.0.113.9')
+        .send(US_FORM)
+        .expect(201);
+      const remote = await proxied.app
+        .get<Stripe>(STRIPE_CLIENT)
+        .accounts.retrieve(response.body.id as string);
+      expect(remote.tos_acceptance!.ip).toBe('203.0.113.9');
+    } finally {
+      await proxied.close();
+    }
+    // Without a trusted proxy the header is ignored.
+    const direct = await post('direct-user', US_FORM, { 'X-Forwarded-For': '203.0.113.9' });
+    const remote = await stripe.accounts.retrieve(direct.body.id as string);
+    expect(remote.tos_acceptance!.ip).not.toBe('203.0.113.9');
+  });
 });

@@ -47,6 +47,8 @@ export interface OnboardingConfig {
 
 export interface AppConfig {
   port: number;
+  /** Proxies whose X-Forwarded-For is believed (`TRUSTED_PROXIES`: addresses, CIDRs, or `loopback`). */
+  trustedProxies: string[];
   onboarding: OnboardingConfig;
   /** The data folder (`PGLITE_DIR`, default `./.data`): the embedded database and the sandbox's state. */
   dataDir: string;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env): AppConfig {
   const port = loadPort(env, problems);
   const config: AppConfig = {
     port,
+    trustedProxies: list(env.TRUSTED_PROXIES),
     onboarding: loadOnboardingConfig(env, port, problems),
     dataDir: dataDirOf(env),
     database: loadDatabaseConfig(env, problems),

@@ -33,6 +33,7 @@ export async function createTestApp(
     /** Test-only providers (listeners) beside the host app. */
     providers?: Provider[];
     onboarding?: Partial<AppConfig['onboarding']>;
+    trustedProxies?: string[];
   } = {},
 ): Promise<TestApp> {
   const run = inject('testDatabaseRun');
@@ -52,6 +53,7 @@ export async function createTestApp(
         });
   const config: AppConfig = {
     port: 0,
+    trustedProxies: options.trustedProxies ?? [],
     onboarding: {
       publicUrl: 'https://market.example.com',
       oauthClientId: 'ca_sandbox_platform',
@@ -68,7 +70,7 @@ export async function createTestApp(
     providers: options.providers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
-  configureApp(app);
+  configureApp(app, { trustedProxies: config.trustedProxies });
   // Listening (on 127.0.0.1) lets the embedded sandbox deliver webhooks to the app.
   await app.listen(0, '127.0.0.1');
   connectEmbeddedSandbox(app, config);
