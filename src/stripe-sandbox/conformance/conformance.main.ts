@@ -75,6 +75,48 @@ async function main(): Promise<number> {
     });
     add('custom company account', 'account', company);
     add(
+      'person',
+      'person',
+      await stripe.accounts.createPerson(company.id, {
+        first_name: 'Rita',
+        last_name: 'Rep',
+        id_number: '000000000',
+        relationship: { representative: true, title: 'CEO' },
+      }),
+    );
+    add(
+      'file',
+      'file',
+      await stripe.files.create(
+        {
+          purpose: 'identity_document',
+          file: {
+            data: Buffer.from('%PDF-1.4 test'),
+            name: 'id.pdf',
+            type: 'application/octet-stream',
+          },
+        },
+        { stripeAccount: company.id },
+      ),
+    );
+    add(
+      'login link',
+      'login_link',
+      await stripe.accounts.createLoginLink(
+        (await stripe.accounts.create({ type: 'express', country: 'US' })).id,
+      ),
+    );
+    add(
+      'account link',
+      'account_link',
+      await stripe.accountLinks.create({
+        account: company.id,
+        type: 'account_update',
+        refresh_url: 'https://example.com/r',
+        return_url: 'https://example.com/b',
+      }),
+    );
+    add(
       'express account',
       'account',
       await stripe.accounts.create({ type: 'express', country: 'US' }),
