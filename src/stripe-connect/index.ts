@@ -113,3 +113,16 @@ export {
   LoginLinkResponse,
 } from './accounts/dto/create-hosted-account.dto.js';
 export { UsedState } from './accounts/used-state.entity.js';
+export {
+  chargeAmountProblem,
+  currencyExponent,
+  fromMinorUnits,
+  MAXIMUM_AMOUNT,
+  MINIMUM_CHARGE_AMOUNTS,
+  MoneyError,
+  payoutAmountProblem,
+  THREE_DECIMAL_CURRENCIES,
+  toMinorUnits,
+  WHOLE_UNIT_PAYOUT_CURRENCIES,
+  ZERO_DECIMAL_CURRENCIES,
+} from './stripe/currency.js';
