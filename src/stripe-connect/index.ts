@@ -126,3 +126,13 @@ export {
   WHOLE_UNIT_PAYOUT_CURRENCIES,
   ZERO_DECIMAL_CURRENCIES,
 } from './stripe/currency.js';
+export {
+  CustomersService,
+  AccountNotEnabledError,
+  type CustomerDetails,
+} from './customers/customers.service.js';
+export {
+  CreateConnectedCustomerDto,
+  CustomerResponse,
+  toCustomerResponse,
+} from './customers/dto/customer.response.js';

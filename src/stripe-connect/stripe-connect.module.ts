@@ -6,6 +6,8 @@ import { AccountsService } from './accounts/accounts.service.js';
 import { VerificationService } from './accounts/verification.service.js';
 import { OnboardingController } from './accounts/onboarding.controller.js';
 import { OnboardingService } from './accounts/onboarding.service.js';
+import { CustomersController } from './customers/customers.controller.js';
+import { CustomersService } from './customers/customers.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 import { stripeConnectEntities } from './entities.js';
@@ -45,13 +47,15 @@ const resolvedOptionsProvider: Provider = {
     AccountsService,
     VerificationService,
     OnboardingService,
+    CustomersService,
   ],
-  controllers: [AccountsController, OnboardingController],
+  controllers: [AccountsController, OnboardingController, CustomersController],
   exports: [
     WebhooksService,
     AccountsService,
     VerificationService,
     OnboardingService,
+    CustomersService,
     STRIPE_CONNECT_OPTIONS,
     STRIPE_CLIENT,
     StripeConnectAuthGuard,
