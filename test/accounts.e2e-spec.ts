@@ -120,6 +120,37 @@ describe('custom account onboarding', () => {
     expect((await stripe.accounts.list({ limit: 100 })).data.length).toBe(before);
   });
 
+  it('answers 400, not 500, when nested parts of the form are missing', async () => {
+    const bare = await post('seller-bare', {
+      country: 'US',
+      businessType: 'individual',
+      tosAccepted: true,
+    });
+    expect(bare.status).toBe(400);
+    expect(Object.keys(bare.body.errors).sort()).toEqual(['bankAccount', 'individual']);
+    const company = await post('seller-bare', {
+      country: 'US',
+      businessType: 'company',
+      tosAccepted: true,
+      bankAccount: US_FORM.bankAccount,
+    });
+    expect(company.status).toBe(400);
+    expect(Object.keys(company.body.errors)).toEqual(['company']);
+  });
+
+  it('replays an Idempotency-Key submitted again later, with the first account', async () => {
+    const key = `later-${Date.now()}`;
+    const first = await post('seller-later', US_FORM, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a second later: another acceptance date
+    const again = await post('seller-later', US_FORM, { 'Idempotency-Key': key });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(await db.getRepository(Account).countBy({ userId: 'seller-later' })).toBe(1);
+    // The account's email defaults to the individual's.
+    expect(first.body.email).toBe('jane@example.com');
+  });
+
   it('puts Stripe’s own rejection on the form field its param names, storing nothing', async () => {
     const count = await db.getRepository(Account).count();
     const young = await post('seller-3', {

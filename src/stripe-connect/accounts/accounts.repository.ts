@@ -77,6 +77,17 @@ export class AccountsRepository {
     });
   }
 
+  /** The account a user created with an Idempotency-Key (kept in its metadata), if any. */
+  findCreatedWithKey(userId: string, key: string): Promise<Account | null> {
+    return this.dataSource
+      .getRepository(Account)
+      .createQueryBuilder('a')
+      .leftJoinAndSelect('a.externalAccounts', 'e')
+      .where('a.user_id = :userId', { userId })
+      .andWhere(`a.metadata ->> 'idempotency_key' = :key`, { key })
+      .getOne();
+  }
+
   exists(id: string): Promise<boolean> {
     return this.dataSource.getRepository(Account).existsBy({ id });
   }

@@ -21,6 +21,13 @@ export interface RequestMeta {
   idempotencyKey?: string;
 }
 
+/** The client's IP as Stripe takes it: an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) becomes `1.2.3.4`. */
+export function clientIp(ip: string | undefined): string {
+  const value = (ip ?? '').trim();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(value);
+  return mapped ? mapped[1] : value || '0.0.0.0';
+}
+
 /** Stripe's parameter roots → the initial form's field names, for errors Stripe returns. */
 const FORM_FIELDS: Record<string, string> = {
   external_account: 'bankAccount',
@@ -55,6 +62,11 @@ export class AccountsService {
   ): Promise<Account> {
     const errors = validateInitialForm(form);
     if (Object.keys(errors).length) throw new FormValidationError(errors);
+    // A retried submission answers the account the first one created (its key is in the metadata).
+    if (meta.idempotencyKey) {
+      const created = await this.accounts.findCreatedWithKey(user.id, meta.idempotencyKey);
+      if (created) return created;
+    }
     const rule = countryRule(form.country)!;
     const currency = form.currency ?? rule.currencies[0];
     const params: Stripe.AccountCreateParams = {
@@ -66,11 +78,16 @@ export class AccountsService {
       external_account: externalAccountParams(rule.country, currency, form.bankAccount),
       tos_acceptance: {
         date: Math.floor(Date.now() / 1000),
-        ip: meta.ip,
+        ip: clientIp(meta.ip),
         ...(meta.userAgent ? { user_agent: meta.userAgent.slice(0, 500) } : {}),
       },
-      metadata: { user_id: user.id },
-      ...(form.email ? { email: form.email } : {}),
+      metadata: {
+        user_id: user.id,
+        ...(meta.idempotencyKey ? { idempotency_key: meta.idempotencyKey } : {}),
+      },
+      ...(form.email || form.individual?.email
+        ? { email: form.email ?? form.individual!.email }
+        : {}),
       ...(form.businessProfile
         ? {
             business_profile: {

@@ -10,7 +10,7 @@ import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js'
 import { callStripe } from '../stripe/stripe-errors.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { AccountsRepository } from './accounts.repository.js';
-import { AccountsService, type RequestMeta } from './accounts.service.js';
+import { AccountsService, clientIp, type RequestMeta } from './accounts.service.js';
 import {
   isAbaRoutingNumber,
   isIban,
@@ -169,7 +169,7 @@ export class VerificationService {
       if (name === 'tos_acceptance') {
         account.tos_acceptance = {
           date: Math.floor(Date.now() / 1000),
-          ip: meta.ip,
+          ip: clientIp(meta.ip),
           ...(meta.userAgent ? { user_agent: meta.userAgent.slice(0, 500) } : {}),
         };
       } else if (root.startsWith('person_') || root === 'representative') {

@@ -48,8 +48,14 @@ export function toStripeRequestError(error: unknown, mapping: ParamMapping = {})
       ...base,
       code: 'rate_limit',
     });
-  if (error instanceof Stripe.errors.StripeIdempotencyError)
-    return new StripeRequestError(409, error.message, { ...base, code: 'idempotency_error' });
+  if (error instanceof Stripe.errors.StripeIdempotencyError) {
+    // Stripe's message quotes the key, which may be derived from internal ids: say it in our words.
+    const message =
+      error.statusCode === 409
+        ? 'A request with this Idempotency-Key is still in progress; retry shortly'
+        : 'This Idempotency-Key was already used for a different request';
+    return new StripeRequestError(409, message, { code: 'idempotency_error', cause: error });
+  }
   if (error instanceof Stripe.errors.StripeInvalidRequestError) {
     return new StripeRequestError(error.statusCode === 404 ? 404 : 400, error.message, base);
   }

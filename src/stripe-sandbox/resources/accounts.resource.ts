@@ -3,6 +3,7 @@
  * account (`/v1/account`), in the shapes of today's API: `requirements`, `future_requirements`,
  * `capabilities`, `controller`, `individual` / `company` (never echoing id numbers), `tos_acceptance`.
  */
+import { isIP } from 'node:net';
 import type { FormObject, FormValue } from '../form-codec.js';
 import {
   invalidParam,
@@ -787,8 +788,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
       onlyKeys(tos, ['date', 'ip', 'user_agent', 'service_agreement'], 'tos_acceptance');
       const date = optionalInteger(tos, 'date', 'tos_acceptance[date]');
       const ip = optionalString(tos, 'ip', 'tos_acceptance[ip]');
-      if (ip && !/^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/.test(ip))
-        throw invalidParam('tos_acceptance[ip]', `Invalid IP address: ${ip}`);
+      if (ip && !isIP(ip)) throw invalidParam('tos_acceptance[ip]', `Invalid IP address: ${ip}`);
       next.tos_acceptance = {
         ...next.tos_acceptance,
         ...(date !== undefined ? { date } : {}),

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   Equals,
+  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
@@ -88,11 +89,13 @@ export class PersonInput {
   phone: string;
 
   @ApiProperty({ type: DateOfBirthInput })
+  @IsDefined({ message: 'dob is required' })
   @ValidateNested()
   @Type(() => DateOfBirthInput)
   dob: DateOfBirthInput;
 
   @ApiProperty({ type: AddressInput })
+  @IsDefined({ message: 'address is required' })
   @ValidateNested()
   @Type(() => AddressInput)
   address: AddressInput;
@@ -136,11 +139,13 @@ export class CompanyInput {
   phone: string;
 
   @ApiProperty({ type: AddressInput })
+  @IsDefined({ message: 'address is required' })
   @ValidateNested()
   @Type(() => AddressInput)
   address: AddressInput;
 
   @ApiProperty({ type: RepresentativeInput })
+  @IsDefined({ message: 'representative is required' })
   @ValidateNested()
   @Type(() => RepresentativeInput)
   representative: RepresentativeInput;
@@ -234,17 +239,20 @@ export class InitialCustomAccountDto {
     description: 'Required when businessType is individual',
   })
   @ValidateIf((form: InitialCustomAccountDto) => form.businessType === 'individual')
+  @IsDefined({ message: 'individual is required when businessType is individual' })
   @ValidateNested()
   @Type(() => PersonInput)
   individual?: PersonInput;
 
   @ApiPropertyOptional({ type: CompanyInput, description: 'Required when businessType is company' })
   @ValidateIf((form: InitialCustomAccountDto) => form.businessType === 'company')
+  @IsDefined({ message: 'company is required when businessType is company' })
   @ValidateNested()
   @Type(() => CompanyInput)
   company?: CompanyInput;
 
   @ApiProperty({ type: BankAccountInput })
+  @IsDefined({ message: 'bankAccount is required' })
   @ValidateNested()
   @Type(() => BankAccountInput)
   bankAccount: BankAccountInput;
