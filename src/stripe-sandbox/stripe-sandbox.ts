@@ -21,6 +21,7 @@ import { registerAccountRoutes } from './resources/accounts.resource.js';
 import { registerCustomerRoutes } from './resources/customers.resource.js';
 import { registerEventRoutes } from './resources/events.resource.js';
 import { registerFileRoutes } from './resources/files.resource.js';
+import { registerMoneyRoutes } from './resources/money.resource.js';
 import { registerWebhookEndpointRoutes } from './resources/webhook-endpoints.resource.js';
 
 export const SANDBOX_API_VERSION = '2026-10-28.endive';
@@ -125,6 +126,7 @@ export class StripeSandbox {
     registerCustomerRoutes(this);
     registerEventRoutes(this);
     registerFileRoutes(this);
+    registerMoneyRoutes(this);
     registerWebhookEndpointRoutes(this);
   }
 

@@ -207,6 +207,54 @@ async function main(): Promise<number> {
         (await stripe.events.list({ type, limit: 1 }, { stripeAccount: individual.id })).data[0],
       );
     }
+    const seller = await stripe.accounts.create({
+      type: 'custom',
+      country: 'US',
+      capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+      external_account: 'btok_us',
+    });
+    const intent = await stripe.paymentIntents.create({
+      amount: 10_000,
+      currency: 'usd',
+      payment_method: 'pm_card_bypassPending',
+      confirm: true,
+      application_fee_amount: 1_000,
+      transfer_data: { destination: seller.id },
+    });
+    add('payment intent', 'payment_intent', intent);
+    const charge = await stripe.charges.retrieve(intent.latest_charge as string);
+    add('charge', 'charge', charge);
+    add(
+      'application fee',
+      'application_fee',
+      await stripe.applicationFees.retrieve(charge.application_fee as string),
+    );
+    add(
+      'refund',
+      'refund',
+      await stripe.refunds.create({
+        payment_intent: intent.id,
+        amount: 1_000,
+        reverse_transfer: true,
+      }),
+    );
+    add('transfer', 'transfer', await stripe.transfers.retrieve(charge.transfer as string));
+    add(
+      'transfer reversal',
+      'transfer_reversal',
+      await stripe.transfers.createReversal(charge.transfer as string, { amount: 100 }),
+    );
+    add(
+      'payout',
+      'payout',
+      await stripe.payouts.create({ amount: 1_000, currency: 'usd' }, { stripeAccount: seller.id }),
+    );
+    add('balance', 'balance', await stripe.balance.retrieve({}, { stripeAccount: seller.id }));
+    add(
+      'payment method',
+      'payment_method',
+      await stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_visa' } }),
+    );
     add('deleted account', 'deleted_account', await stripe.accounts.del(individual.id));
     const error = await stripe.customers
       .retrieve('cus_missing')
