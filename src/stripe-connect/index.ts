@@ -136,3 +136,25 @@ export {
   CustomerResponse,
   toCustomerResponse,
 } from './customers/dto/customer.response.js';
+export { ChargesService, ChargeNotFoundError } from './charges/charges.service.js';
+export {
+  CaptureChargeDto,
+  ChargeResponse,
+  CreateChargeDto,
+  CreateRefundDto,
+  RefundResponse,
+  toChargeResponse,
+  toRefundResponse,
+} from './charges/dto/charge.dto.js';
+export { TransfersService, TransferNotFoundError } from './transfers/transfers.service.js';
+export {
+  BalanceResponse,
+  CreatePayoutDto,
+  CreateReversalDto,
+  CreateTransferDto,
+  PayoutResponse,
+  ReversalResponse,
+  TransferResponse,
+  toPayoutResponse,
+  toTransferResponse,
+} from './transfers/dto/transfer.dto.js';

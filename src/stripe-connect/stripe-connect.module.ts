@@ -8,6 +8,10 @@ import { OnboardingController } from './accounts/onboarding.controller.js';
 import { OnboardingService } from './accounts/onboarding.service.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
+import { ChargesController } from './charges/charges.controller.js';
+import { ChargesService } from './charges/charges.service.js';
+import { PayoutsController, TransfersController } from './transfers/transfers.controller.js';
+import { TransfersService } from './transfers/transfers.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 import { stripeConnectEntities } from './entities.js';
@@ -48,14 +52,25 @@ const resolvedOptionsProvider: Provider = {
     VerificationService,
     OnboardingService,
     CustomersService,
+    ChargesService,
+    TransfersService,
   ],
-  controllers: [AccountsController, OnboardingController, CustomersController],
+  controllers: [
+    AccountsController,
+    OnboardingController,
+    CustomersController,
+    ChargesController,
+    TransfersController,
+    PayoutsController,
+  ],
   exports: [
     WebhooksService,
     AccountsService,
     VerificationService,
     OnboardingService,
     CustomersService,
+    ChargesService,
+    TransfersService,
     STRIPE_CONNECT_OPTIONS,
     STRIPE_CLIENT,
     StripeConnectAuthGuard,

@@ -29,6 +29,9 @@ export class SandboxClient {
     method?: string;
     status: 429 | 500 | 502 | 503;
     count?: number;
+    /** Do the work first, then fail the answer (or, with `drop`, drop the connection). */
+    after?: boolean;
+    drop?: boolean;
   }): Promise<void> {
     const response = await fetch(new URL('/_sandbox/faults', this.baseUrl), {
       method: 'POST',

@@ -7,7 +7,12 @@ export class SandboxError extends Error {
     readonly status: number,
     readonly type: StripeErrorType,
     message: string,
-    readonly details: { code?: string; param?: string; decline_code?: string } = {},
+    readonly details: {
+      code?: string;
+      param?: string;
+      decline_code?: string;
+      payment_intent?: Record<string, unknown>;
+    } = {},
   ) {
     super(message);
   }
@@ -17,6 +22,7 @@ export class SandboxError extends Error {
     if (this.details.code) error.code = this.details.code;
     if (this.details.decline_code) error.decline_code = this.details.decline_code;
     if (this.details.param) error.param = this.details.param;
+    if (this.details.payment_intent) error.payment_intent = this.details.payment_intent;
     if (this.details.code)
       error.doc_url = `https://stripe.com/docs/error-codes/${this.details.code.replace(/_/g, '-')}`;
     error.request_log_url = `https://dashboard.stripe.com/test/logs/${requestId}`;

@@ -93,12 +93,18 @@ type TaskHandler = (task: ScheduledTask) => Promise<void> | void;
 /** A browser-facing page of the sandbox (hosted onboarding, OAuth): it answers a redirect. */
 export type PageHandler = (match: RegExpExecArray, query: URLSearchParams) => { redirect: string };
 
-/** An injected failure: the next `count` requests matching `method` and `path` answer `status`. */
+/**
+ * An injected failure: the next `count` requests matching `method` and `path` answer `status` instead of
+ * being served, or (`after`) are served, their work done and kept for idempotent replay, and then answer
+ * `status` or (`drop`) lose their connection: what a client sees when Stripe's answer is lost.
+ */
 export interface Fault {
   method?: string;
   path: string;
   status: 429 | 500 | 502 | 503;
   count: number;
+  after?: boolean;
+  drop?: boolean;
 }
 
 export class StripeSandbox {
@@ -316,7 +322,7 @@ export class StripeSandbox {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = `req_${randomToken(14)}`;
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    let send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       const text = JSON.stringify(body, null, 2);
       res.writeHead(status, {
         'Content-Type': 'application/json',
@@ -346,7 +352,25 @@ export class StripeSandbox {
       authenticate(req.headers.authorization);
       const matched = this.match(method, url.pathname);
       const fault = this.takeFault(method, url.pathname);
-      if (fault) {
+      if (fault?.after) {
+        // Do the work, then lose the answer.
+        const original = send;
+        send = (status, body, headers = {}) => {
+          void status;
+          void body;
+          void headers;
+          if (fault.drop) {
+            req.socket.destroy();
+            return;
+          }
+          const error = new SandboxError(
+            fault.status,
+            'api_error',
+            'An unknown error occurred (injected by the sandbox after the work was done).',
+          );
+          original(error.status, error.toBody(requestId), { 'Stripe-Should-Retry': 'true' });
+        };
+      } else if (fault) {
         const error =
           fault.status === 429
             ? new SandboxError(
@@ -537,8 +561,23 @@ export class StripeSandbox {
     if (!Number.isInteger(count) || count < 1 || count > 1000) {
       throw invalidRequest('count must be an integer from 1 to 1000', 'count');
     }
-    this.injectFault({ path: body.path, method: body.method, status, count });
-    return { object: 'sandbox_fault', path: body.path, method: body.method ?? null, status, count };
+    this.injectFault({
+      path: body.path,
+      method: body.method,
+      status,
+      count,
+      after: body.after === true,
+      drop: body.drop === true,
+    });
+    return {
+      object: 'sandbox_fault',
+      path: body.path,
+      method: body.method ?? null,
+      status,
+      count,
+      after: body.after === true,
+      drop: body.drop === true,
+    };
   }
 
   private takeFault(method: string, path: string): Fault | undefined {

@@ -151,6 +151,13 @@ export class AccountsService {
     return (await this.accounts.findVisible(account.id, user))!;
   }
 
+  /** Makes sure the mirror has the account (fetched from Stripe when missing): money rows refer to it. */
+  async ensureMirrored(id: string): Promise<void> {
+    if (await this.accounts.exists(id)) return;
+    const account = await callStripe(() => this.stripe.accounts.retrieve(id));
+    await this.accounts.saveSnapshot(account, new Date());
+  }
+
   async get(user: StripeConnectUser, id: string): Promise<Account> {
     const account = await this.accounts.findVisible(id, user);
     if (!account) throw new AccountNotFoundError(id);

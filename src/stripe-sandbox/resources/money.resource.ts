@@ -480,6 +480,7 @@ export function registerMoneyRoutes(sandbox: StripeSandbox): void {
         code,
         decline_code: declineCode,
         param: 'payment_method',
+        payment_intent: { ...intent.data },
       });
     }
     const charge = store.insert<Data>('charge', intent.scope, chargeId, base);

@@ -1,0 +1,113 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ConnectUser } from '../common/connect-user.decorator.js';
+import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
+import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
+import { PlatformOnlyError } from '../common/stripe-connect.errors.js';
+import { validationFailed } from '../common/validation.js';
+import type { StripeConnectUser } from '../stripe-connect.options.js';
+import { ChargesService } from './charges.service.js';
+import {
+  CaptureChargeDto,
+  ChargeResponse,
+  CreateChargeDto,
+  CreateRefundDto,
+  RefundResponse,
+  toChargeResponse,
+  toRefundResponse,
+} from './dto/charge.dto.js';
+
+export function platformOnly(user: StripeConnectUser): void {
+  if (!user.platform)
+    throw new PlatformOnlyError('Only the platform may move money between parties');
+}
+
+export function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(header))
+    throw validationFailed({ 'Idempotency-Key': ['must be 1 to 255 printable characters'] });
+  return header;
+}
+
+const KEY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retried request moves no money twice and answers as the first did',
+};
+
+/** Charges on behalf of connected accounts: the platform only. */
+@ApiTags('charges')
+@ApiBearerAuth()
+@Controller('connect/charges')
+@UseGuards(StripeConnectAuthGuard)
+@UseFilters(StripeConnectExceptionFilter)
+export class ChargesController {
+  constructor(private readonly charges: ChargesService) {}
+
+  @Post()
+  @ApiHeader(KEY_HEADER)
+  @ApiCreatedResponse({ type: ChargeResponse })
+  @ApiResponse({ status: 402, description: 'Declined: `code` and `declineCode` say why' })
+  async create(
+    @ConnectUser() user: StripeConnectUser,
+    @Body() form: CreateChargeDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<ChargeResponse> {
+    platformOnly(user);
+    return toChargeResponse(await this.charges.create(form, idempotencyKeyOf(key)));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ChargeResponse })
+  async get(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+  ): Promise<ChargeResponse> {
+    platformOnly(user);
+    return toChargeResponse(await this.charges.get(id));
+  }
+
+  @Post(':id/capture')
+  @HttpCode(200)
+  @ApiHeader(KEY_HEADER)
+  @ApiOkResponse({ type: ChargeResponse })
+  async capture(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+    @Body() body: CaptureChargeDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<ChargeResponse> {
+    platformOnly(user);
+    return toChargeResponse(await this.charges.capture(id, body.amount, idempotencyKeyOf(key)));
+  }
+
+  @Post(':id/refunds')
+  @ApiHeader(KEY_HEADER)
+  @ApiCreatedResponse({ type: RefundResponse })
+  async refund(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+    @Body() body: CreateRefundDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<RefundResponse> {
+    platformOnly(user);
+    return toRefundResponse(await this.charges.refund(id, body, idempotencyKeyOf(key)));
+  }
+}

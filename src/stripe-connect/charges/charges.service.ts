@@ -1,0 +1,226 @@
+/**
+ * Charges on behalf of connected accounts (one PaymentIntent each): destination charges with
+ * `transfer_data`, direct charges on the connected account, application fees, manual capture, refunds.
+ * Every money-moving call carries an idempotency key (the caller's, or a fresh one the SDK reuses on its own
+ * retries), so a retried request moves no money twice and answers as the first did.
+ */
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { saveUnlessNewer } from '../common/mirror-writer.js';
+import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
+import { chargeAmountProblem } from '../stripe/currency.js';
+import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
+import { callStripe } from '../stripe/stripe-errors.js';
+import { paymentIntentValues, refundValues } from './charge-mirror.js';
+import { Charge } from './charge.entity.js';
+import type { CreateChargeDto, CreateRefundDto } from './dto/charge.dto.js';
+import { Refund } from './refund.entity.js';
+
+export class ChargeNotFoundError extends StripeConnectError {
+  readonly status = 404;
+  readonly code = 'charge_not_found';
+  constructor(id: string) {
+    super(`No such charge: ${id}`);
+  }
+}
+
+/** Stripe params → the charge form's fields. */
+const FIELDS: Record<string, string> = {
+  payment_method: 'paymentMethod',
+  application_fee_amount: 'applicationFeeAmount',
+  'transfer_data[destination]': 'destination',
+  'transfer_data[amount]': 'transferAmount',
+  on_behalf_of: 'onBehalfOf',
+  transfer_group: 'transferGroup',
+  capture_method: 'captureMethod',
+  amount_to_capture: 'amount',
+};
+
+@Injectable()
+export class ChargesService {
+  private readonly logger = new Logger(ChargesService.name);
+
+  constructor(
+    @InjectStripeClient() private readonly stripe: Stripe,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  private async save(intent: Stripe.PaymentIntent, accountId: string | null): Promise<Charge> {
+    const existing = await this.dataSource.getRepository(Charge).findOneBy({ id: intent.id });
+    await saveUnlessNewer(
+      this.dataSource,
+      Charge,
+      {
+        ...(paymentIntentValues(intent, accountId, new Date()) as Partial<Charge> & { id: string }),
+        amountRefunded: existing?.amountRefunded ?? 0,
+        disputed: existing?.disputed ?? false,
+      },
+      new Date(),
+    );
+    return this.dataSource.getRepository(Charge).findOneByOrFail({ id: intent.id });
+  }
+
+  /** Charges a payment method: a destination charge (`destination`), a direct one (`account`), or the platform's. */
+  async create(form: CreateChargeDto, idempotencyKey: string = randomUUID()): Promise<Charge> {
+    const errors: Record<string, string[]> = {};
+    const problem = chargeAmountProblem(form.amount, form.currency);
+    if (problem) errors.amount = [`amount ${problem}`];
+    if (form.destination && form.account)
+      errors.account = ['a charge is either a destination charge or a direct one'];
+    if (form.transferAmount !== undefined && !form.destination)
+      errors.transferAmount = ['transferAmount needs a destination'];
+    if (form.transferAmount !== undefined && form.applicationFeeAmount !== undefined) {
+      errors.transferAmount = ['use either transferAmount or applicationFeeAmount'];
+    }
+    if (form.applicationFeeAmount !== undefined && form.applicationFeeAmount > form.amount) {
+      errors.applicationFeeAmount = ['applicationFeeAmount cannot exceed amount'];
+    }
+    if (form.applicationFeeAmount !== undefined && !form.destination && !form.account) {
+      errors.applicationFeeAmount = ['an application fee needs a destination or an account'];
+    }
+    if (Object.keys(errors).length) throw new FormValidationError(errors);
+    for (const id of [form.destination, form.account, form.onBehalfOf])
+      if (id) await this.accounts.ensureMirrored(id);
+    const params: Stripe.PaymentIntentCreateParams = {
+      amount: form.amount,
+      currency: form.currency,
+      payment_method: form.paymentMethod,
+      confirm: true,
+      capture_method: form.captureMethod ?? 'automatic',
+      ...(form.customer ? { customer: form.customer } : {}),
+      ...(form.description ? { description: form.description } : {}),
+      ...(form.metadata ? { metadata: form.metadata } : {}),
+      ...(form.applicationFeeAmount !== undefined
+        ? { application_fee_amount: form.applicationFeeAmount }
+        : {}),
+      ...(form.destination
+        ? {
+            transfer_data: {
+              destination: form.destination,
+              ...(form.transferAmount !== undefined ? { amount: form.transferAmount } : {}),
+            },
+          }
+        : {}),
+      ...(form.onBehalfOf ? { on_behalf_of: form.onBehalfOf } : {}),
+      ...(form.transferGroup ? { transfer_group: form.transferGroup } : {}),
+    };
+    const accountId = form.account ?? null;
+    try {
+      const intent = await callStripe(
+        () =>
+          this.stripe.paymentIntents.create(params, {
+            idempotencyKey,
+            ...(accountId ? { stripeAccount: accountId } : {}),
+          }),
+        FIELDS,
+      );
+      this.logger.log(
+        `charge ${intent.id} ${intent.status} (${form.amount} ${form.currency}${accountId ? ` on ${accountId}` : ''})`,
+      );
+      return this.save(intent, accountId);
+    } catch (error) {
+      // A decline: the PaymentIntent exists with its error; keep it, then answer 402.
+      const cause = (error as { cause?: unknown }).cause;
+      const intent =
+        cause instanceof Stripe.errors.StripeCardError ? cause.payment_intent : undefined;
+      if (intent?.id) await this.save(intent, accountId);
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Charge> {
+    const charge = await this.dataSource.getRepository(Charge).findOneBy({ id });
+    if (!charge) throw new ChargeNotFoundError(id);
+    return charge;
+  }
+
+  /** Captures an authorised charge, all or part, on the account it lives on. */
+  async capture(
+    id: string,
+    amount?: number,
+    idempotencyKey: string = randomUUID(),
+  ): Promise<Charge> {
+    const charge = await this.get(id);
+    const intent = await callStripe(
+      () =>
+        this.stripe.paymentIntents.capture(
+          id,
+          amount !== undefined ? { amount_to_capture: amount } : {},
+          { idempotencyKey, ...(charge.accountId ? { stripeAccount: charge.accountId } : {}) },
+        ),
+      FIELDS,
+    );
+    return this.save(intent, charge.accountId);
+  }
+
+  /** Refunds all or part of what remains, on the charge's own account (direct charges included). */
+  async refund(
+    id: string,
+    form: CreateRefundDto,
+    idempotencyKey: string = randomUUID(),
+  ): Promise<Refund> {
+    const charge = await this.get(id);
+    const remaining = charge.amountCaptured - charge.amountRefunded;
+    if (form.amount !== undefined && form.amount > remaining) {
+      throw new FormValidationError({
+        amount: [`amount cannot exceed what remains to refund (${remaining})`],
+      });
+    }
+    if (form.reverseTransfer && !charge.destinationAccountId) {
+      throw new FormValidationError({
+        reverseTransfer: ['only destination charges have a transfer to reverse'],
+      });
+    }
+    const options = {
+      idempotencyKey,
+      ...(charge.accountId ? { stripeAccount: charge.accountId } : {}),
+    };
+    const refund = await callStripe(
+      () =>
+        this.stripe.refunds.create(
+          {
+            payment_intent: id,
+            ...(form.amount !== undefined ? { amount: form.amount } : {}),
+            ...(form.reverseTransfer ? { reverse_transfer: true } : {}),
+            ...(form.refundApplicationFee ? { refund_application_fee: true } : {}),
+            ...(form.reason ? { reason: form.reason } : {}),
+          },
+          options,
+        ),
+      { reverse_transfer: 'reverseTransfer', refund_application_fee: 'refundApplicationFee' },
+    );
+    await saveUnlessNewer(
+      this.dataSource,
+      Refund,
+      refundValues(refund, charge.accountId, new Date()) as Partial<Refund> & { id: string },
+      new Date(),
+    );
+    const intent = await callStripe(() =>
+      this.stripe.paymentIntents.retrieve(
+        id,
+        {},
+        charge.accountId ? { stripeAccount: charge.accountId } : {},
+      ),
+    );
+    const latest = intent.latest_charge
+      ? await callStripe(() =>
+          this.stripe.charges.retrieve(
+            intent.latest_charge as string,
+            {},
+            charge.accountId ? { stripeAccount: charge.accountId } : {},
+          ),
+        )
+      : null;
+    await this.save(intent, charge.accountId);
+    if (latest)
+      await this.dataSource
+        .getRepository(Charge)
+        .update({ id }, { amountRefunded: latest.amount_refunded });
+    return this.dataSource.getRepository(Refund).findOneByOrFail({ id: refund.id });
+  }
+}

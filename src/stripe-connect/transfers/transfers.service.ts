@@ -1,0 +1,173 @@
+/**
+ * Transfers to connected accounts and their reversals (the platform), and payouts of a connected account to
+ * its bank (its owner), with today's APIs. Exactly-once through idempotency keys, as charges.
+ */
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { saveUnlessNewer } from '../common/mirror-writer.js';
+import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
+import { chargeAmountProblem, payoutAmountProblem } from '../stripe/currency.js';
+import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
+import { callStripe } from '../stripe/stripe-errors.js';
+import type { StripeConnectUser } from '../stripe-connect.options.js';
+import type { CreatePayoutDto, CreateTransferDto } from './dto/transfer.dto.js';
+import { Payout } from './payout.entity.js';
+import { payoutValues, reversalValues, transferValues } from './transfer-mirror.js';
+import { TransferReversal } from './transfer-reversal.entity.js';
+import { Transfer } from './transfer.entity.js';
+
+export class TransferNotFoundError extends StripeConnectError {
+  readonly status = 404;
+  readonly code = 'transfer_not_found';
+  constructor(id: string) {
+    super(`No such transfer: ${id}`);
+  }
+}
+
+const FIELDS = {
+  transfer_group: 'transferGroup',
+  source_transaction: 'sourceTransaction',
+  statement_descriptor: 'statementDescriptor',
+};
+
+@Injectable()
+export class TransfersService {
+  private readonly logger = new Logger(TransfersService.name);
+
+  constructor(
+    @InjectStripeClient() private readonly stripe: Stripe,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  private async saveTransfer(transfer: Stripe.Transfer): Promise<Transfer> {
+    await saveUnlessNewer(
+      this.dataSource,
+      Transfer,
+      transferValues(transfer, new Date()) as Partial<Transfer> & { id: string },
+      new Date(),
+    );
+    for (const reversal of transfer.reversals?.data ?? []) {
+      await saveUnlessNewer(
+        this.dataSource,
+        TransferReversal,
+        reversalValues(reversal, new Date()) as Partial<TransferReversal> & { id: string },
+        new Date(),
+      );
+    }
+    return this.dataSource.getRepository(Transfer).findOneByOrFail({ id: transfer.id });
+  }
+
+  async create(form: CreateTransferDto, idempotencyKey: string = randomUUID()): Promise<Transfer> {
+    const problem = chargeAmountProblem(form.amount, form.currency);
+    if (problem && !problem.startsWith('must be at least'))
+      throw new FormValidationError({ amount: [`amount ${problem}`] });
+    await this.accounts.ensureMirrored(form.destination);
+    const transfer = await callStripe(
+      () =>
+        this.stripe.transfers.create(
+          {
+            amount: form.amount,
+            currency: form.currency,
+            destination: form.destination,
+            ...(form.transferGroup ? { transfer_group: form.transferGroup } : {}),
+            ...(form.sourceTransaction ? { source_transaction: form.sourceTransaction } : {}),
+            ...(form.description ? { description: form.description } : {}),
+            ...(form.metadata ? { metadata: form.metadata } : {}),
+          },
+          { idempotencyKey },
+        ),
+      FIELDS,
+    );
+    this.logger.log(
+      `transfer ${transfer.id} of ${form.amount} ${form.currency} to ${form.destination}`,
+    );
+    return this.saveTransfer(transfer);
+  }
+
+  async reverse(
+    id: string,
+    amount: number | undefined,
+    idempotencyKey: string = randomUUID(),
+  ): Promise<TransferReversal> {
+    const local = await this.dataSource.getRepository(Transfer).findOneBy({ id });
+    if (!local) throw new TransferNotFoundError(id);
+    if (amount !== undefined && amount > local.amount - local.amountReversed) {
+      throw new FormValidationError({
+        amount: [
+          `amount cannot exceed what remains of the transfer (${local.amount - local.amountReversed})`,
+        ],
+      });
+    }
+    const reversal = await callStripe(() =>
+      this.stripe.transfers.createReversal(id, amount !== undefined ? { amount } : {}, {
+        idempotencyKey,
+      }),
+    );
+    await this.saveTransfer(await callStripe(() => this.stripe.transfers.retrieve(id)));
+    return this.dataSource.getRepository(TransferReversal).findOneByOrFail({ id: reversal.id });
+  }
+
+  /** A payout of the account's available balance to its bank (the documentation's "Manually paying out a Custom account"). */
+  async payout(
+    user: StripeConnectUser,
+    accountId: string,
+    form: CreatePayoutDto,
+    idempotencyKey: string = randomUUID(),
+  ): Promise<Payout> {
+    await this.accounts.get(user, accountId); // 404 unless the caller's (or the platform's)
+    const problem = payoutAmountProblem(form.amount, form.currency);
+    if (problem) throw new FormValidationError({ amount: [`amount ${problem}`] });
+    const payout = await callStripe(
+      () =>
+        this.stripe.payouts.create(
+          {
+            amount: form.amount,
+            currency: form.currency,
+            method: form.method ?? 'standard',
+            ...(form.destination ? { destination: form.destination } : {}),
+            ...(form.statementDescriptor ? { statement_descriptor: form.statementDescriptor } : {}),
+          },
+          { idempotencyKey, stripeAccount: accountId },
+        ),
+      FIELDS,
+    );
+    this.logger.log(
+      `payout ${payout.id} of ${form.amount} ${form.currency} from ${accountId}: ${payout.status}`,
+    );
+    await saveUnlessNewer(
+      this.dataSource,
+      Payout,
+      payoutValues(payout, accountId, new Date()) as Partial<Payout> & { id: string },
+      new Date(),
+    );
+    return this.dataSource.getRepository(Payout).findOneByOrFail({ id: payout.id });
+  }
+
+  async payouts(user: StripeConnectUser, accountId: string): Promise<Payout[]> {
+    await this.accounts.get(user, accountId);
+    return this.dataSource
+      .getRepository(Payout)
+      .find({ where: { accountId }, order: { createdAt: 'DESC' }, take: 100 });
+  }
+
+  async balance(
+    user: StripeConnectUser,
+    accountId: string,
+  ): Promise<{
+    available: { amount: number; currency: string }[];
+    pending: { amount: number; currency: string }[];
+  }> {
+    await this.accounts.get(user, accountId);
+    const balance = await callStripe(() =>
+      this.stripe.balance.retrieve({}, { stripeAccount: accountId }),
+    );
+    const rows = (list: Stripe.Balance.Available[] | Stripe.Balance.Pending[]) =>
+      list.map((b) => ({ amount: b.amount, currency: b.currency }));
+    return { available: rows(balance.available), pending: rows(balance.pending) };
+  }
+}
