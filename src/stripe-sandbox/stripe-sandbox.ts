@@ -328,6 +328,8 @@ export class StripeSandbox {
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(text),
         'Request-Id': requestId,
+        // The sandbox's time, as Stripe's servers send theirs: clients date the snapshots they receive by it.
+        Date: new Date(this.clock.now() * 1000).toUTCString(),
         'Stripe-Version': req.headers['stripe-version'] ?? SANDBOX_API_VERSION,
         ...headers,
       });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { DataSource, type EntityManager } from 'typeorm';
+import { lockStripeObject, upsertSnapshot } from '../common/mirror-writer.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { accountValues, externalAccountValues } from './account-mirror.js';
 import { Account } from './account.entity.js';
@@ -22,15 +23,19 @@ export class AccountsRepository {
     externals: (Stripe.BankAccount | Stripe.Card)[] | null,
     snapshotAt: Date,
   ): Promise<void> {
-    await manager.upsert(Account, accountValues(account, snapshotAt) as never, {
-      conflictPaths: ['id'],
-    });
+    await upsertSnapshot(
+      manager,
+      Account,
+      accountValues(account, snapshotAt) as Partial<Account> & { id: string },
+    );
     if (!externals) return;
     for (const external of externals) {
-      await manager.upsert(
+      await upsertSnapshot(
+        manager,
         ExternalAccount,
-        externalAccountValues(external, account.id, snapshotAt) as never,
-        { conflictPaths: ['id'] },
+        externalAccountValues(external, account.id, snapshotAt) as Partial<ExternalAccount> & {
+          id: string;
+        },
       );
     }
     const query = manager
@@ -51,6 +56,7 @@ export class AccountsRepository {
    */
   async saveSnapshot(account: Stripe.Account, snapshotAt: Date, ownerId?: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      await lockStripeObject(manager, account.id);
       const current = await manager
         .createQueryBuilder(Account, 'a')
         .select('a.snapshotAt', 'snapshotAt')

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { AccountNotFoundError, FormValidationError } from '../common/stripe-connect.errors.js';
 import { callStripe } from '../stripe/stripe-errors.js';
+import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
@@ -155,7 +156,7 @@ export class AccountsService {
   async ensureMirrored(id: string): Promise<void> {
     if (await this.accounts.exists(id)) return;
     const account = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.accounts.saveSnapshot(account, new Date());
+    await this.accounts.saveSnapshot(account, stripeTimeOf(account));
   }
 
   async get(user: StripeConnectUser, id: string): Promise<Account> {

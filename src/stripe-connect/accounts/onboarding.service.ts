@@ -20,6 +20,7 @@ import {
 } from '../common/stripe-connect.errors.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
+import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions, StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
@@ -162,7 +163,7 @@ export class OnboardingService {
     const user = { id: payload.userId, platform: false };
     await this.accounts.get(user, payload.accountId!);
     const fresh = await callStripe(() => this.stripe.accounts.retrieve(payload.accountId!));
-    await this.repository.saveSnapshot(fresh, new Date());
+    await this.repository.saveSnapshot(fresh, stripeTimeOf(fresh));
     return this.accounts.get(user, payload.accountId!);
   }
 
@@ -237,7 +238,7 @@ export class OnboardingService {
     );
     const accountId = token.stripe_user_id!;
     const account = await callStripe(() => this.stripe.accounts.retrieve(accountId));
-    await this.repository.saveSnapshot(account, new Date(), payload.userId);
+    await this.repository.saveSnapshot(account, stripeTimeOf(account), payload.userId);
     await this.dataSource
       .getRepository(AccountEntity)
       .update({ id: accountId }, { authorized: true });

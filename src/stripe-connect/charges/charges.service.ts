@@ -15,6 +15,7 @@ import { FormValidationError, StripeConnectError } from '../common/stripe-connec
 import { chargeAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
+import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { paymentIntentValues, refundValues } from './charge-mirror.js';
 import { Charge } from './charge.entity.js';
 import type { CreateChargeDto, CreateRefundDto } from './dto/charge.dto.js';
@@ -50,17 +51,21 @@ export class ChargesService {
     private readonly accounts: AccountsService,
   ) {}
 
-  private async save(intent: Stripe.PaymentIntent, accountId: string | null): Promise<Charge> {
+  private async save(
+    intent: Stripe.PaymentIntent,
+    accountId: string | null,
+    answeredAt: Date,
+  ): Promise<Charge> {
     const existing = await this.dataSource.getRepository(Charge).findOneBy({ id: intent.id });
     await saveUnlessNewer(
       this.dataSource,
       Charge,
       {
-        ...(paymentIntentValues(intent, accountId, new Date()) as Partial<Charge> & { id: string }),
+        ...(paymentIntentValues(intent, accountId, answeredAt) as Partial<Charge> & { id: string }),
         amountRefunded: existing?.amountRefunded ?? 0,
         disputed: existing?.disputed ?? false,
       },
-      new Date(),
+      answeredAt,
     );
     return this.dataSource.getRepository(Charge).findOneByOrFail({ id: intent.id });
   }
@@ -122,13 +127,13 @@ export class ChargesService {
       this.logger.log(
         `charge ${intent.id} ${intent.status} (${form.amount} ${form.currency}${accountId ? ` on ${accountId}` : ''})`,
       );
-      return this.save(intent, accountId);
+      return this.save(intent, accountId, stripeTimeOf(intent));
     } catch (error) {
       // A decline: the PaymentIntent exists with its error; keep it, then answer 402.
       const cause = (error as { cause?: unknown }).cause;
       const intent =
         cause instanceof Stripe.errors.StripeCardError ? cause.payment_intent : undefined;
-      if (intent?.id) await this.save(intent, accountId);
+      if (intent?.id) await this.save(intent, accountId, stripeTimeOf(cause));
       throw error;
     }
   }
@@ -155,7 +160,7 @@ export class ChargesService {
         ),
       FIELDS,
     );
-    return this.save(intent, charge.accountId);
+    return this.save(intent, charge.accountId, stripeTimeOf(intent));
   }
 
   /** Refunds all or part of what remains, on the charge's own account (direct charges included). */
@@ -197,8 +202,10 @@ export class ChargesService {
     await saveUnlessNewer(
       this.dataSource,
       Refund,
-      refundValues(refund, charge.accountId, new Date()) as Partial<Refund> & { id: string },
-      new Date(),
+      refundValues(refund, charge.accountId, stripeTimeOf(refund)) as Partial<Refund> & {
+        id: string;
+      },
+      stripeTimeOf(refund),
     );
     const intent = await callStripe(() =>
       this.stripe.paymentIntents.retrieve(
@@ -216,7 +223,7 @@ export class ChargesService {
           ),
         )
       : null;
-    await this.save(intent, charge.accountId);
+    await this.save(intent, charge.accountId, stripeTimeOf(intent));
     if (latest)
       await this.dataSource
         .getRepository(Charge)

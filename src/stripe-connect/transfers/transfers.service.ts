@@ -8,11 +8,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
-import { saveUnlessNewer } from '../common/mirror-writer.js';
+import {
+  lockStripeObject,
+  saveUnlessNewer,
+  snapshotOf,
+  upsertSnapshot,
+} from '../common/mirror-writer.js';
 import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
 import { chargeAmountProblem, payoutAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
+import { stripeTimeOf } from '../stripe/stripe-time.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { CreatePayoutDto, CreateTransferDto } from './dto/transfer.dto.js';
 import { Payout } from './payout.entity.js';
@@ -44,21 +50,26 @@ export class TransfersService {
     private readonly accounts: AccountsService,
   ) {}
 
+  /** The transfer and its reversals in one transaction, serialized with the webhook path's writes of it. */
   private async saveTransfer(transfer: Stripe.Transfer): Promise<Transfer> {
-    await saveUnlessNewer(
-      this.dataSource,
-      Transfer,
-      transferValues(transfer, new Date()) as Partial<Transfer> & { id: string },
-      new Date(),
-    );
-    for (const reversal of transfer.reversals?.data ?? []) {
-      await saveUnlessNewer(
-        this.dataSource,
-        TransferReversal,
-        reversalValues(reversal, new Date()) as Partial<TransferReversal> & { id: string },
-        new Date(),
+    const at = stripeTimeOf(transfer);
+    await this.dataSource.transaction(async (manager) => {
+      await lockStripeObject(manager, transfer.id);
+      const current = await snapshotOf(manager, Transfer, transfer.id);
+      if (current && current.getTime() > at.getTime()) return;
+      await upsertSnapshot(
+        manager,
+        Transfer,
+        transferValues(transfer, at) as Partial<Transfer> & { id: string },
       );
-    }
+      for (const reversal of transfer.reversals?.data ?? []) {
+        await upsertSnapshot(
+          manager,
+          TransferReversal,
+          reversalValues(reversal, at) as Partial<TransferReversal> & { id: string },
+        );
+      }
+    });
     return this.dataSource.getRepository(Transfer).findOneByOrFail({ id: transfer.id });
   }
 
@@ -142,8 +153,8 @@ export class TransfersService {
     await saveUnlessNewer(
       this.dataSource,
       Payout,
-      payoutValues(payout, accountId, new Date()) as Partial<Payout> & { id: string },
-      new Date(),
+      payoutValues(payout, accountId, stripeTimeOf(payout)) as Partial<Payout> & { id: string },
+      stripeTimeOf(payout),
     );
     return this.dataSource.getRepository(Payout).findOneByOrFail({ id: payout.id });
   }

@@ -4,6 +4,7 @@
  * newer one; a tie is settled by re-fetching from Stripe) in one transaction, after any Stripe call.
  */
 import { Injectable } from '@nestjs/common';
+import { upsertSnapshot } from '../common/mirror-writer.js';
 import type Stripe from 'stripe';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { externalAccountValues, personValues } from '../accounts/account-mirror.js';
@@ -52,15 +53,12 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
   return typeof value === 'string' ? value : value.id;
 }
 
-async function upsert<T extends ObjectLiteral>(
+function upsert<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
   values: Partial<T>,
 ): Promise<void> {
-  await manager.upsert(entity, values, {
-    conflictPaths: ['id'],
-    skipUpdateIfNoValuesChanged: false,
-  });
+  return upsertSnapshot(manager, entity, values as Partial<T> & { id: string });
 }
 
 @Injectable()

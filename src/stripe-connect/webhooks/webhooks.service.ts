@@ -20,6 +20,7 @@ import {
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
+import { lockStripeObject } from '../common/mirror-writer.js';
 import { EventSyncService, type MirrorOp } from './event-sync.service.js';
 import { STRIPE_EVENT_PREFIX, type StripeConnectEvent } from './on-stripe-event.decorator.js';
 import { StripeEvent } from './stripe-event.entity.js';
@@ -220,6 +221,7 @@ export class WebhooksService implements OnModuleInit {
         await this.dataSource.transaction(async (manager) => {
           for (const { op, value, fetched } of planned) {
             if (op.table) {
+              await lockStripeObject(manager, op.id);
               const current = await this.snapshotOf(manager, op.table, op.id, true);
               if (current && current.getTime() > created.getTime()) continue;
               if (
