@@ -11,6 +11,7 @@ import {
   Payout,
   STRIPE_CLIENT,
   Transfer,
+  TransfersService,
 } from '../src/stripe-connect/index.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -134,6 +135,19 @@ describe('money movement', () => {
       stripe.paymentIntents.retrieve(held.body.id as string, {}, { stripeAccount: seller }),
     ).resolves.toMatchObject({ amount_received: 8_000 });
     expect(usd((await balance('direct-seller', seller)).available)).toBe(7_500);
+    // An authorisation not captured can be cancelled, on its account too.
+    const other = await charge({
+      amount: 4_000,
+      currency: 'usd',
+      paymentMethod: 'pm_card_visa',
+      account: seller,
+      captureMethod: 'manual',
+    }).expect(201);
+    const cancelled = await request(server())
+      .post(`/connect/charges/${other.body.id as string}/cancel`)
+      .set('Authorization', platform)
+      .expect(200);
+    expect(cancelled.body).toMatchObject({ status: 'canceled', accountId: seller });
     // The refund goes to the same account.
     const refund = await request(server())
       .post(`/connect/charges/${held.body.id as string}/refunds`)
@@ -368,5 +382,35 @@ describe('money movement', () => {
       expect((await stripe.paymentIntents.list({ limit: 100 })).data.length).toBe(count + 1);
       expect(await db.getRepository(Charge).countBy({ id: created.id })).toBe(1);
     }
+
+    // The same for a transfer and a payout.
+    const transfers = t.app.get(TransfersService);
+    const transfersBefore = (await stripe.transfers.list({ limit: 100 })).data.length;
+    await clock.injectFault({ path: '/v1/transfers', method: 'POST', status: 500, after: true });
+    const transfer = await transfers.create({
+      amount: 1_000,
+      currency: 'usd',
+      destination: seller,
+    });
+    expect((await stripe.transfers.list({ limit: 100 })).data.length).toBe(transfersBefore + 1);
+    expect(await db.getRepository(Transfer).countBy({ id: transfer.id })).toBe(1);
+
+    const payoutsBefore = (await stripe.payouts.list({ limit: 100 }, { stripeAccount: seller }))
+      .data.length;
+    await clock.injectFault({
+      path: '/v1/payouts',
+      method: 'POST',
+      status: 500,
+      after: true,
+      drop: true,
+    });
+    const payout = await transfers.payout({ id: 'once-seller', platform: false }, seller, {
+      amount: 1_000,
+      currency: 'usd',
+    });
+    expect((await stripe.payouts.list({ limit: 100 }, { stripeAccount: seller })).data.length).toBe(
+      payoutsBefore + 1,
+    );
+    expect(await db.getRepository(Payout).countBy({ id: payout.id })).toBe(1);
   });
 });

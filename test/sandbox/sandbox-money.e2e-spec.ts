@@ -303,4 +303,30 @@ describe('sandbox money', () => {
       stripe.paymentIntents.create({ amount: 49, currency: 'usd' }),
     ).rejects.toMatchObject({ statusCode: 400, code: 'amount_too_small' });
   });
+
+  it('moves a Connect account’s later verification to currently due with the trigger card', async () => {
+    const account = await stripe.accounts.create({
+      type: 'custom',
+      country: 'US',
+      business_type: 'individual',
+      capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+      external_account: 'btok_us',
+    });
+    expect((await stripe.accounts.retrieve(account.id)).requirements!.eventually_due).toContain(
+      'individual.verification.document',
+    );
+    await stripe.paymentIntents.create(
+      {
+        amount: 2_000,
+        currency: 'usd',
+        payment_method: 'pm_card_visa_triggerNextRequirements',
+        confirm: true,
+      },
+      { stripeAccount: account.id },
+    );
+    await clock.advance(0);
+    const after = await stripe.accounts.retrieve(account.id);
+    expect(after.requirements!.currently_due).toContain('individual.verification.document');
+    expect(after.requirements!.current_deadline).toBeGreaterThan(0);
+  });
 });

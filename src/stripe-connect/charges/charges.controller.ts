@@ -98,6 +98,19 @@ export class ChargesController {
     return toChargeResponse(await this.charges.capture(id, body.amount, idempotencyKeyOf(key)));
   }
 
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiHeader(KEY_HEADER)
+  @ApiOkResponse({ type: ChargeResponse })
+  async cancel(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<ChargeResponse> {
+    platformOnly(user);
+    return toChargeResponse(await this.charges.cancel(id, idempotencyKeyOf(key)));
+  }
+
   @Post(':id/refunds')
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: RefundResponse })

@@ -163,6 +163,19 @@ export class ChargesService {
     return this.save(intent, charge.accountId, stripeTimeOf(intent));
   }
 
+  /** Cancels a charge not captured yet (an authorisation is released), on the account it lives on. */
+  async cancel(id: string, idempotencyKey: string = randomUUID()): Promise<Charge> {
+    const charge = await this.get(id);
+    const intent = await callStripe(() =>
+      this.stripe.paymentIntents.cancel(
+        id,
+        {},
+        { idempotencyKey, ...(charge.accountId ? { stripeAccount: charge.accountId } : {}) },
+      ),
+    );
+    return this.save(intent, charge.accountId, stripeTimeOf(intent));
+  }
+
   /** Refunds all or part of what remains, on the charge's own account (direct charges included). */
   async refund(
     id: string,
