@@ -133,6 +133,66 @@ const ACCOUNT_PARAMS = [
   'tos_acceptance',
 ];
 
+/** A Person as Stripe renders it (an individual account's `individual`, or a company's person). */
+function renderPersonShape(person: {
+  id: string | null;
+  account: string;
+  country: string | null;
+  created: number;
+  details: Record<string, unknown>;
+  relationship: Record<string, unknown>;
+  metadata: Record<string, string>;
+}): Record<string, unknown> {
+  const {
+    id_number_provided,
+    ssn_last_4_provided,
+    id_number_mismatch: _mismatch,
+    metadata: _m,
+    ...details
+  } = person.details;
+  return {
+    id: person.id,
+    object: 'person',
+    account: person.account,
+    address: {
+      city: null,
+      country: person.country,
+      line1: null,
+      line2: null,
+      postal_code: null,
+      state: null,
+      ...(details.address as object),
+    },
+    created: person.created,
+    dob: { day: null, month: null, year: null, ...(details.dob as object) },
+    email: details.email ?? null,
+    first_name: details.first_name ?? null,
+    last_name: details.last_name ?? null,
+    phone: details.phone ?? null,
+    id_number_provided: id_number_provided === true,
+    ssn_last_4_provided: ssn_last_4_provided === true || id_number_provided === true,
+    metadata: person.metadata,
+    relationship: {
+      director: false,
+      executive: false,
+      owner: false,
+      percent_ownership: null,
+      representative: false,
+      title: null,
+      ...person.relationship,
+    },
+    requirements: {
+      alternatives: [],
+      currently_due: [],
+      errors: [],
+      eventually_due: [],
+      past_due: [],
+      pending_verification: [],
+    },
+    verification: personVerification(details.verification),
+  };
+}
+
 /** A person's `verification` as Stripe renders it, from the documents attached. */
 function personVerification(value: unknown): Record<string, unknown> {
   const verification = (value ?? {}) as Record<
@@ -395,45 +455,15 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
 
   const renderPerson = (data: AccountData): Record<string, unknown> | undefined => {
     if (!data.individual || data.business_type !== 'individual') return undefined;
-    const {
-      id_number_provided,
-      ssn_last_4_provided,
-      id_number_mismatch: _mismatch,
-      metadata,
-      ...rest
-    } = data.individual;
-    return {
+    return renderPersonShape({
       id: data.individual_person_id,
-      object: 'person',
       account: data.id,
-      address: {
-        city: null,
-        country: data.country,
-        line1: null,
-        line2: null,
-        postal_code: null,
-        state: null,
-        ...(rest.address as object),
-      },
+      country: data.country,
       created: data.created,
-      dob: { day: null, month: null, year: null, ...(rest.dob as object) },
-      email: rest.email ?? null,
-      first_name: rest.first_name ?? null,
-      last_name: rest.last_name ?? null,
-      phone: rest.phone ?? null,
-      id_number_provided: id_number_provided === true,
-      ssn_last_4_provided: ssn_last_4_provided === true || id_number_provided === true,
-      metadata: metadata ?? {},
-      relationship: {
-        director: false,
-        executive: false,
-        owner: false,
-        percent_ownership: null,
-        representative: true,
-        title: null,
-      },
-      verification: personVerification(rest.verification),
-    };
+      details: data.individual,
+      relationship: { representative: true },
+      metadata: (data.individual.metadata as Record<string, string> | undefined) ?? {},
+    });
   };
 
   const renderCompany = (data: AccountData): Record<string, unknown> | undefined => {
@@ -1409,60 +1439,15 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
 
   const renderPersonObject = (stored: StoredObject): Record<string, unknown> => {
     const person = stored.data as PersonData;
-    const {
-      id_number_provided,
-      ssn_last_4_provided,
-      id_number_mismatch: _mismatch,
-      ...details
-    } = person.details;
-    const account = store.get<AccountData>(person.account)?.data;
-    return {
+    return renderPersonShape({
       id: person.id,
-      object: 'person',
       account: person.account,
-      address: {
-        city: null,
-        country: account?.country ?? null,
-        line1: null,
-        line2: null,
-        postal_code: null,
-        state: null,
-        ...(details.address as object),
-      },
+      country: store.get<AccountData>(person.account)?.data.country ?? null,
       created: person.created,
-      dob: { day: null, month: null, year: null, ...(details.dob as object) },
-      email: details.email ?? null,
-      first_name: details.first_name ?? null,
-      last_name: details.last_name ?? null,
-      phone: details.phone ?? null,
-      id_number_provided: id_number_provided === true,
-      ssn_last_4_provided: ssn_last_4_provided === true || id_number_provided === true,
+      details: person.details,
+      relationship: person.relationship,
       metadata: person.metadata,
-      relationship: {
-        director: false,
-        executive: false,
-        owner: false,
-        percent_ownership: null,
-        representative: false,
-        title: null,
-        ...person.relationship,
-      },
-      requirements: {
-        alternatives: [],
-        currently_due: [],
-        errors: [],
-        eventually_due: [],
-        past_due: [],
-        pending_verification: [],
-      },
-      verification: {
-        additional_document: null,
-        details: null,
-        details_code: null,
-        document: { back: null, details: null, details_code: null, front: null },
-        status: 'unverified',
-      },
-    };
+    });
   };
   sandbox.renderer('person', ['person'], renderPersonObject);
 
