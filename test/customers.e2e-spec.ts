@@ -9,33 +9,8 @@ import {
   STRIPE_CLIENT,
   UserAccount,
 } from '../src/stripe-connect/index.js';
+import { sellerForm } from './support/forms.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-const SELLER_FORM = {
-  country: 'US',
-  businessType: 'individual',
-  individual: {
-    firstName: 'Sam',
-    lastName: 'Seller',
-    email: 'sam@example.com',
-    phone: '0000000000',
-    dob: { day: 1, month: 1, year: 1901 },
-    address: {
-      line1: 'address_full_match',
-      city: 'San Francisco',
-      state: 'CA',
-      postalCode: '94103',
-    },
-    ssnLast4: '0000',
-  },
-  bankAccount: {
-    accountHolderName: 'Sam Seller',
-    routingNumber: '110000000',
-    accountNumber: '000123456789',
-  },
-  businessProfile: { mcc: '5734', url: 'https://accessible.stripe.com' },
-  tosAccepted: true,
-};
 
 describe('connected customers', () => {
   let t: TestApp;
@@ -50,7 +25,7 @@ describe('connected customers', () => {
     const created = await request(t.app.getHttpServer())
       .post('/connect/accounts/custom')
       .set('Authorization', `Bearer ${await t.token('seller')}`)
-      .send(SELLER_FORM)
+      .send(sellerForm())
       .expect(201);
     seller = created.body.id as string;
   });

@@ -606,6 +606,20 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
     idempotency_key: ctx?.idempotencyKey ?? null,
   });
 
+  /** Emits `<type>` with `previous_attributes` when the object changed; answers the object as it is now. */
+  const emitIfChanged = (
+    ctx: RequestContext,
+    type: string,
+    scope: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ): Record<string, unknown> => {
+    const previous = previousAttributes(before, after);
+    if (previous)
+      sandbox.emit(type, after, { scope, previousAttributes: previous, request: request(ctx) });
+    return after;
+  };
+
   /** The account, visible to the platform and to the account itself only. */
   const findAccount = (ctx: RequestContext, id = ctx.pathParams.id): StoredObject<AccountData> => {
     const stored = store.get<AccountData>(id);
@@ -1541,15 +1555,7 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
           metadata: applyMetadata(stored.data.metadata, ctx.params),
         };
         store.save(stored);
-        const after = renderPersonObject(stored);
-        const previous = previousAttributes(before, after);
-        if (previous)
-          ctx.sandbox.emit('person.updated', after, {
-            scope: account.id,
-            previousAttributes: previous,
-            request: request(ctx),
-          });
-        return after;
+        return emitIfChanged(ctx, 'person.updated', account.id, before, renderPersonObject(stored));
       });
     },
     PERSON_PARAMS,
@@ -1687,15 +1693,13 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
           metadata: applyMetadata(stored.data.metadata, ctx.params),
         };
         store.save(stored);
-        const after = renderExternalAccount(stored);
-        const previous = previousAttributes(before, after);
-        if (previous)
-          ctx.sandbox.emit('account.external_account.updated', after, {
-            scope: account.id,
-            previousAttributes: previous,
-            request: request(ctx),
-          });
-        return after;
+        return emitIfChanged(
+          ctx,
+          'account.external_account.updated',
+          account.id,
+          before,
+          renderExternalAccount(stored),
+        );
       });
     },
     ['default_for_currency', 'metadata', 'account_holder_name', 'account_holder_type'],
