@@ -247,6 +247,58 @@ describe('custom account onboarding', () => {
     await request(t.app.getHttpServer()).get('/connect/accounts').expect(401);
   });
 
+  it('adds bank accounts to a custom account by its country’s rules, and lists them', async () => {
+    const created = await post('bank-seller', US_FORM);
+    const id = created.body.id as string;
+    const auth = `Bearer ${await t.token('bank-seller')}`;
+    const added = await request(t.app.getHttpServer())
+      .post(`/connect/accounts/${id}/external-accounts`)
+      .set('Authorization', auth)
+      .send({
+        bankAccount: {
+          accountHolderName: 'Jane Doe',
+          routingNumber: '110000000',
+          accountNumber: '000999999991',
+        },
+        defaultForCurrency: true,
+      })
+      .expect(201);
+    expect(added.body).toMatchObject({
+      object: 'bank_account',
+      last4: '9991',
+      currency: 'usd',
+      defaultForCurrency: true,
+    });
+    const bad = await request(t.app.getHttpServer())
+      .post(`/connect/accounts/${id}/external-accounts`)
+      .set('Authorization', auth)
+      .send({
+        bankAccount: {
+          accountHolderName: 'Jane Doe',
+          routingNumber: '110000001',
+          accountNumber: '000123456789',
+        },
+      })
+      .expect(400);
+    expect(Object.keys(bad.body.errors)).toEqual(['bankAccount.routingNumber']);
+    const listed = await request(t.app.getHttpServer())
+      .get(`/connect/accounts/${id}/external-accounts`)
+      .set('Authorization', auth)
+      .expect(200);
+    expect(
+      listed.body
+        .map((e: { last4: string; defaultForCurrency: boolean }) => [e.last4, e.defaultForCurrency])
+        .sort(),
+    ).toEqual([
+      ['6789', false],
+      ['9991', true],
+    ]);
+    await request(t.app.getHttpServer())
+      .get(`/connect/accounts/${id}/external-accounts`)
+      .set('Authorization', `Bearer ${await t.token('not-the-owner')}`)
+      .expect(404);
+  });
+
   it('takes the terms acceptance IP from X-Forwarded-For only behind a trusted proxy', async () => {
     const proxied = await createTestApp({ stripe: 'sandbox', trustedProxies: ['loopback'] });
     try {

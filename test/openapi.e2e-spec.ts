@@ -33,6 +33,7 @@ describe('the OpenAPI document', () => {
       '/connect/oauth/authorize-url',
       '/connect/accounts/{id}/deauthorize',
       '/connect/accounts/{id}/balance',
+      '/connect/accounts/{id}/external-accounts',
       '/connect/accounts/{id}/payouts',
       '/connect/accounts/{id}/customers',
       '/connect/accounts/{id}/customers/me',

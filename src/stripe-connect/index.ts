@@ -158,3 +158,4 @@ export {
   toPayoutResponse,
   toTransferResponse,
 } from './transfers/dto/transfer.dto.js';
+export { AddExternalAccountDto } from './accounts/dto/external-account.dto.js';

@@ -34,7 +34,13 @@ import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception
 import { validationFailed } from '../common/validation.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { AccountsService } from './accounts.service.js';
-import { toAccountResponse, AccountResponse } from './dto/account.response.js';
+import {
+  AccountResponse,
+  ExternalAccountResponse,
+  toAccountResponse,
+  toExternalAccountResponse,
+} from './dto/account.response.js';
+import { AddExternalAccountDto } from './dto/external-account.dto.js';
 import { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
 import { VerificationStateResponse } from './dto/verification-state.response.js';
 import { VerificationService } from './verification.service.js';
@@ -144,6 +150,33 @@ export class AccountsController {
         idempotencyKey,
       },
       files ?? [],
+    );
+  }
+
+  /** The bank accounts of the account, from the local mirror. */
+  @Get(':id/external-accounts')
+  @ApiOkResponse({ type: [ExternalAccountResponse] })
+  @ApiNotFoundResponse({ description: 'No such account, or not the caller’s' })
+  async externalAccounts(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+  ): Promise<ExternalAccountResponse[]> {
+    return (await this.accounts.externalAccounts(user, id)).map(toExternalAccountResponse);
+  }
+
+  /** Adds a bank account to a custom account. */
+  @Post(':id/external-accounts')
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiCreatedResponse({ type: ExternalAccountResponse })
+  @ApiBadRequestResponse({ description: 'Field errors, from the country rules or from Stripe' })
+  async addExternalAccount(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+    @Body() form: AddExternalAccountDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<ExternalAccountResponse> {
+    return toExternalAccountResponse(
+      await this.accounts.addExternalAccount(user, id, form, idempotencyKey),
     );
   }
 

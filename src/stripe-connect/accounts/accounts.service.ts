@@ -9,9 +9,12 @@ import type { Account } from './account.entity.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { countryRule } from './country-rules.js';
 import type { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
+import type { AddExternalAccountDto } from './dto/external-account.dto.js';
+import type { ExternalAccount } from './external-account.entity.js';
 import {
   externalAccountParams,
   personParams,
+  validateBankAccount,
   validateInitialForm,
 } from './onboarding-validation.js';
 
@@ -157,6 +160,54 @@ export class AccountsService {
     if (await this.accounts.exists(id)) return;
     const account = await callStripe(() => this.stripe.accounts.retrieve(id));
     await this.accounts.saveSnapshot(account, stripeTimeOf(account));
+  }
+
+  /** The account's external accounts, from the mirror. */
+  async externalAccounts(user: StripeConnectUser, id: string): Promise<ExternalAccount[]> {
+    return (await this.get(user, id)).externalAccounts ?? [];
+  }
+
+  /** Adds a bank account to a custom account (checked by its country's rules first), and mirrors it. */
+  async addExternalAccount(
+    user: StripeConnectUser,
+    id: string,
+    form: AddExternalAccountDto,
+    idempotencyKey?: string,
+  ): Promise<ExternalAccount> {
+    const account = await this.get(user, id);
+    if (account.type !== 'custom') {
+      throw new FormValidationError({
+        bankAccount: ['bank accounts are added by the platform to custom accounts only'],
+      });
+    }
+    const country = account.country ?? 'US';
+    const currency =
+      form.currency ?? account.defaultCurrency ?? countryRule(country)?.currencies[0] ?? 'usd';
+    const errors = validateBankAccount(country, currency, form.bankAccount);
+    if (Object.keys(errors).length) throw new FormValidationError(errors);
+    const created = await callStripe(
+      () =>
+        this.stripe.accounts.createExternalAccount(
+          id,
+          {
+            external_account: externalAccountParams(
+              country,
+              currency,
+              form.bankAccount,
+            ) as unknown as string,
+            ...(form.defaultForCurrency ? { default_for_currency: true } : {}),
+          },
+          idempotencyKey
+            ? { idempotencyKey: `connect-bank:${user.id}:${id}:${idempotencyKey}` }
+            : {},
+        ),
+      { external_account: 'bankAccount', default_for_currency: 'defaultForCurrency' },
+    );
+    const fresh = await callStripe(() => this.stripe.accounts.retrieve(id));
+    await this.accounts.saveSnapshot(fresh, stripeTimeOf(fresh));
+    const mirrored = (await this.get(user, id)).externalAccounts?.find((e) => e.id === created.id);
+    if (!mirrored) throw new Error(`External account ${created.id} was not mirrored`);
+    return mirrored;
   }
 
   async get(user: StripeConnectUser, id: string): Promise<Account> {

@@ -162,6 +162,27 @@ export function validateInitialForm(form: InitialCustomAccountDto): FieldErrors 
   return errors.all;
 }
 
+/** Country rules of a bank account added later (errors keyed `bankAccount.…`), and its currency. */
+export function validateBankAccount(
+  country: string,
+  currency: string,
+  bank: BankAccountInput,
+): FieldErrors {
+  const errors = new Errors();
+  const rule = countryRule(country);
+  if (!rule) {
+    errors.add('country', 'the account’s country is not supported');
+    return errors.all;
+  }
+  if (!rule.currencies.includes(currency))
+    errors.add(
+      'currency',
+      `currency must be one of ${rule.currencies.join(', ')} in ${rule.country}`,
+    );
+  checkBank(rule, bank, errors);
+  return errors.all;
+}
+
 /** The `external_account` hash Stripe takes, from a bank account that passed `validateInitialForm`. */
 export function externalAccountParams(
   country: string,

@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { BankAccountInput } from './initial-custom-account.dto.js';
+
+/** A bank account added to a custom account, in the fields of its country. */
+export class AddExternalAccountDto {
+  @ApiProperty({ type: BankAccountInput })
+  @IsDefined({ message: 'bankAccount is required' })
+  @ValidateNested()
+  @Type(() => BankAccountInput)
+  bankAccount: BankAccountInput;
+
+  @ApiPropertyOptional({ example: 'usd', description: "Default: the account's default currency" })
+  @IsOptional()
+  @Matches(/^[a-z]{3}$/, { message: 'currency must be a lowercase ISO 4217 code' })
+  currency?: string;
+
+  @ApiPropertyOptional({ description: 'Make it the payout destination for its currency' })
+  @IsOptional()
+  @IsBoolean()
+  defaultForCurrency?: boolean;
+}
