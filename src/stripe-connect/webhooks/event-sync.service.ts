@@ -61,6 +61,19 @@ function upsert<T extends ObjectLiteral>(
   return upsertSnapshot(manager, entity, values as Partial<T> & { id: string });
 }
 
+/** Removes a mirrored row, unless it holds a snapshot newer than the event. */
+function deleteOp(table: EntityTarget<ObjectLiteral>, id: string, object: unknown): MirrorOp {
+  return {
+    table,
+    id,
+    mode: 'delete',
+    object,
+    write: async (manager) => {
+      await manager.delete(table, { id });
+    },
+  };
+}
+
 @Injectable()
 export class EventSyncService {
   constructor(
@@ -132,15 +145,7 @@ export class EventSyncService {
       const owner = account ?? idOf((external as Stripe.BankAccount).account);
       if (!owner) return [];
       if (type.endsWith('.deleted')) {
-        return [
-          {
-            table: ExternalAccount,
-            id: external.id,
-            mode: 'delete',
-            object,
-            write: (m) => m.delete(ExternalAccount, { id: external.id }).then(() => undefined),
-          },
-        ];
+        return [deleteOp(ExternalAccount, external.id, object)];
       }
       return [
         {
@@ -186,15 +191,7 @@ export class EventSyncService {
     if (type.startsWith('person.')) {
       const person = object as unknown as Stripe.Person;
       if (type === 'person.deleted') {
-        return [
-          {
-            table: Person,
-            id: person.id,
-            mode: 'delete',
-            object,
-            write: (m) => m.delete(Person, { id: person.id }).then(() => undefined),
-          },
-        ];
+        return [deleteOp(Person, person.id, object)];
       }
       return [
         {
