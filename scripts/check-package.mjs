@@ -79,7 +79,7 @@ try {
     const text = readFileSync(join(packageRoot, file), 'utf8');
     for (const [pattern, what] of SECRETS) {
       const match = pattern.exec(text);
-      if (match) problems.push(`${file}: ${what} (${match[0].slice(0, 12)}…)`);
+      if (match) problems.push(`${file}: ${what} at offset ${match.index}`);
     }
     if (file.endsWith('.js')) {
       for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
