@@ -6,6 +6,7 @@
  * - a test file, a TypeScript source, a source map, a build info file, an env file, a key or .npmrc;
  * - a secret in any file: a live Stripe key, a Stripe key or webhook secret shaped like a real one, a private key;
  * - an import of a package that is neither Node's nor a peer dependency (the PGlite driver, test tools, …);
+ * - code that reads `process.env` (the library takes options; only hosts and CLIs read the environment);
  * - an export that does not resolve: the tarball is installed with npm in a temporary folder, every entry of its
  *   `exports` map is imported there, and a TypeScript file importing each is compiled against its declarations.
  */
@@ -80,6 +81,9 @@ try {
     for (const [pattern, what] of SECRETS) {
       const match = pattern.exec(text);
       if (match) problems.push(`${file}: ${what} at offset ${match.index}`);
+    }
+    if (file.endsWith('.js') && /\bprocess\.env\b/.test(text)) {
+      problems.push(`${file}: reads process.env (the package takes options; a CLI or host file?)`);
     }
     if (file.endsWith('.js')) {
       for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
