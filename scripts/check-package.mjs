@@ -9,6 +9,8 @@
  * - code that reads `process.env` (the library takes options; only hosts and CLIs read the environment);
  * - an export that does not resolve: the tarball is installed with npm in a temporary folder, every entry of its
  *   `exports` map is imported there, and a TypeScript file importing each is compiled against its declarations.
+ *   `--installed-in <dir>` does that in an app that has installed the tarball already (CI's example app, which
+ *   saves a second install).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const tarball = resolve(process.argv[2] ?? '');
+const installedArg = process.argv.indexOf('--installed-in');
+const installedIn = installedArg > 0 ? resolve(process.argv[installedArg + 1]) : null;
 const problems = [];
+const cleanups = [];
 const work = mkdtempSync(join(tmpdir(), 'nsc-check-'));
 
 const ALLOWED_TOP = new Set(['package.json', 'README.md', 'TESTING.md', 'LICENSE']);
@@ -116,13 +121,27 @@ try {
   // Every export resolves for a user: install the tarball as they would, import each entry, compile a file
   // that imports each against the declarations.
   if (!problems.length) {
-    const app = join(work, 'app');
-    run('mkdir', ['-p', app]);
-    writeFileSync(
-      join(app, 'package.json'),
-      JSON.stringify({ name: 'check-nest-stripe-connect', private: true, type: 'module' }),
-    );
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: app });
+    let app;
+    if (installedIn) {
+      // An app that installed this tarball already (CI: examples/marketplace after npm ci): check there.
+      const installed = JSON.parse(
+        readFileSync(join(installedIn, 'node_modules', manifest.name, 'package.json'), 'utf8'),
+      );
+      if (installed.version !== manifest.version) {
+        throw new Error(`${installedIn} has ${manifest.name} ${installed.version} installed`);
+      }
+      app = join(installedIn, '.package-check');
+      run('mkdir', ['-p', app]);
+      cleanups.push(app);
+    } else {
+      app = join(work, 'app');
+      run('mkdir', ['-p', app]);
+      writeFileSync(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'check-nest-stripe-connect', private: true, type: 'module' }),
+      );
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: app });
+    }
     const specifiers = entries.map(([key]) => join(manifest.name, key).replace(/\/\.$/, ''));
     const imports = specifiers.map((s, i) => `import * as entry${i} from '${s}';`).join('\n');
     writeFileSync(
@@ -145,6 +164,7 @@ try {
       process.execPath,
       [
         join(root, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--ignoreConfig',
         '--noEmit',
         '--strict',
         '--skipLibCheck',
@@ -168,7 +188,7 @@ try {
 } catch (error) {
   problems.push(error instanceof Error ? error.message : String(error));
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  for (const dir of [work, ...cleanups]) rmSync(dir, { recursive: true, force: true });
 }
 
 if (problems.length) {
