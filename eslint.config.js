@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.data/', '.test-data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', '.data/', '.test-data/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -31,4 +31,27 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // Browser scripts served as they are (no build step): plain JavaScript, browser globals.
+  {
+    files: ['src/**/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'history',
+          'fetch',
+          'FormData',
+          'FileReader',
+          'URLSearchParams',
+          'sessionStorage',
+          'crypto',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

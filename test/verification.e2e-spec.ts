@@ -81,12 +81,26 @@ describe('verification follow-up', () => {
         },
       ],
     });
+    // Stripe takes a matching identity document instead (`requirements.alternatives`): both are offered.
+    expect(before.body.alternatives).toEqual([
+      {
+        originalFieldsDue: ['individual.id_number'],
+        alternativeFieldsDue: ['individual.verification.document'],
+      },
+    ]);
     expect(before.body.fields).toEqual([
       expect.objectContaining({
         name: 'individual.id_number',
         type: 'text',
-        required: true,
+        required: false,
         requirements: ['individual.id_number'],
+        hint: 'Or instead: your identity document',
+      }),
+      expect.objectContaining({
+        name: 'individual.verification.document',
+        type: 'file',
+        required: false,
+        hint: 'Instead of: your national id number',
       }),
     ]);
 

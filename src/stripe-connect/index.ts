@@ -109,6 +109,7 @@ export {
   messageForRequirementError,
   type FieldType,
   type FormField,
+  type RequirementAlternative,
 } from './accounts/verification-form.js';
 export {
   FormFieldResponse,

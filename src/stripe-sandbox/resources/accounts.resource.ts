@@ -17,6 +17,7 @@ import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import {
   DEADLINE_GRACE_SECONDS,
+  DOCUMENT_REVIEW_SECONDS,
   deriveStatus,
   LATER_VERIFICATION_AFTER_SECONDS,
   laterFields,
@@ -702,6 +703,23 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
     });
   });
 
+  // The review of an identity document ends: it matches the identity, so the id number no longer fails.
+  sandbox.onTask('document_review', (task) => {
+    const stored = store.get<AccountData>(String(task.payload.account));
+    if (!stored || stored.data.deleted || typeof stored.data.document_review_until !== 'number')
+      return;
+    changing(null, stored, () => {
+      stored.data = {
+        ...stored.data,
+        individual: stored.data.individual
+          ? { ...stored.data.individual, id_number_mismatch: false }
+          : null,
+        document_review_until: null,
+      };
+      store.save(stored);
+    });
+  });
+
   const addExternalAccount = (
     ctx: RequestContext | null,
     account: AccountData,
@@ -820,6 +838,19 @@ export function registerAccountRoutes(sandbox: StripeSandbox): void {
           }
         }
       }
+    }
+    // A document for an individual whose id number did not match goes to review; the clock finishes it.
+    const front = (holder: Record<string, unknown> | null) =>
+      (holder?.verification as { document?: { front?: unknown } } | undefined)?.document?.front;
+    const uploaded = front(next.individual);
+    if (
+      next.individual?.id_number_mismatch === true &&
+      typeof uploaded === 'string' &&
+      !uploaded.startsWith('file_identity_document_') &&
+      uploaded !== front(data.individual)
+    ) {
+      next.document_review_until = now + DOCUMENT_REVIEW_SECONDS;
+      ctx.sandbox.scheduleTask('document_review', next.document_review_until, { account: data.id });
     }
     const tos = optionalHash(params, 'tos_acceptance');
     if (tos) {
