@@ -183,6 +183,20 @@ function renderFields(container, fields, grouped) {
       container.append(fieldset);
     }
     fieldset.append(renderField(field));
+    if (field.name === 'tosAccepted') {
+      fieldset.append(
+        el(
+          'p',
+          { class: 'hint' },
+          el('a', {
+            href: 'https://stripe.com/legal/connect-account',
+            target: '_blank',
+            rel: 'noopener noreferrer',
+            text: "Read Stripe's Connected Account Agreement (opens in a new tab)",
+          }),
+        ),
+      );
+    }
   }
 }
 
