@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -25,6 +25,7 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
+  let forwarder: Server;
   const contexts: BrowserContext[] = [];
   /** Uncaught errors of the page script: none is expected. */
   const pageErrors: string[] = [];
@@ -38,7 +39,17 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
     }
     await mkdir(SCREENSHOTS, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    t = await createTestApp({ stripe: 'sandbox' });
+    // The app's PUBLIC_URL (where Stripe sends the browser back) is known before the app listens: a
+    // forwarder on its own port sends the browser on to the app.
+    forwarder = createServer((req, res) => {
+      res.writeHead(303, { location: `${base}${req.url}` }).end();
+    });
+    await new Promise<void>((resolve) => forwarder.listen(0, '127.0.0.1', resolve));
+    const publicUrl = `http://127.0.0.1:${(forwarder.address() as AddressInfo).port}`;
+    t = await createTestApp({
+      stripe: 'sandbox',
+      onboarding: { publicUrl, returnUrl: `${publicUrl}/onboarding` },
+    });
     const { port } = (t.app.getHttpServer() as Server).address() as AddressInfo;
     base = `http://127.0.0.1:${port}`;
   }, 120_000);
@@ -49,6 +60,7 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
     for (const context of contexts) await context.close();
     await browser?.close();
     await t?.close();
+    forwarder?.close();
   });
 
   /** A fresh browser tab signed in as `user` through a one-time sign-in link. */
@@ -252,6 +264,24 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
     expect(await status(page, 'Charges enabled')).toBe('Yes');
     expect(await status(page, 'Payouts enabled')).toBe('Yes');
     await shot(page, 'id-mismatch-4-verified');
+  });
+
+  it('sends an Express seller to Stripe’s hosted onboarding and back to the account’s page', async () => {
+    const page = await signedIn('browser-express');
+    const hosted = page.getByRole('region', { name: 'Or let Stripe collect your details' });
+    await hosted.getByLabel('Country').selectOption({ label: 'United States' });
+    const sandboxPage = page.waitForRequest((r) => r.url().includes('/_sandbox/onboarding/'));
+    await hosted.getByRole('button', { name: 'Express account on Stripe' }).click();
+    await sandboxPage;
+    await page.waitForURL(/\/onboarding\/acct_/);
+    await page.locator('#account-status dl').waitFor();
+    expect(await status(page, 'Account type')).toBe('express');
+    expect(await status(page, 'Details submitted')).toBe('Yes');
+    expect(await page.locator('#followup-intro').textContent()).toContain(
+      'Stripe collects this account’s details on its own pages',
+    );
+    expect(await page.getByRole('button', { name: 'Open the Express dashboard' }).count()).toBe(1);
+    await shot(page, 'express-1-back-from-stripe');
   });
 
   it('refuses a sign-in link signed with another secret, and shows the sign-in notice without a session', async () => {

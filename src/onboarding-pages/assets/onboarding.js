@@ -337,6 +337,12 @@ function describeAccount(account) {
 }
 
 async function startPage() {
+  // Back from Stripe's hosted onboarding (ONBOARDING_RETURN_URL pointing here): on to the account's page.
+  const returned = new URLSearchParams(window.location.search).get('account');
+  if (returned && /^acct_[A-Za-z0-9]+$/.test(returned)) {
+    window.location.replace(`/onboarding/${returned}`);
+    return;
+  }
   const accounts = await api('GET', '/connect/accounts');
   const container = $('#accounts');
   container.textContent = '';
@@ -540,7 +546,11 @@ function hostedLinks(account) {
   const container = $('#hosted-links');
   container.textContent = '';
   if (account.type !== 'express' && account.type !== 'standard') return;
-  const onboard = el('button', { type: 'button', class: 'primary', text: 'Continue on Stripe' });
+  const onboard = el('button', {
+    type: 'button',
+    class: 'primary',
+    text: account.detailsSubmitted ? 'Update your details on Stripe' : 'Continue on Stripe',
+  });
   onboard.addEventListener('click', () => {
     void api('POST', `/connect/accounts/${encodeURIComponent(account.id)}/onboarding-link`, {
       type: account.detailsSubmitted ? 'account_update' : 'account_onboarding',
