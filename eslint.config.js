@@ -10,6 +10,7 @@ export default tseslint.config(
       '.test-data/',
       'coverage/',
       'packages/*/dist/',
+      'test-results/',
       // The example is a project of its own (its tsconfig, its installed package); its build checks it.
       'examples/',
     ],
@@ -48,6 +49,29 @@ export default tseslint.config(
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: { process: 'readonly', console: 'readonly' },
+    },
+  },
+  // Browser scripts served as they are (no build step): plain JavaScript, browser globals.
+  {
+    files: ['src/**/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'history',
+          'fetch',
+          'FormData',
+          'FileReader',
+          'URLSearchParams',
+          'sessionStorage',
+          'crypto',
+          'console',
+        ].map((name) => [name, 'readonly']),
+      ),
     },
   },
 );

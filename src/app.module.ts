@@ -7,6 +7,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import type { AppConfig, OnboardingConfig, StripeConfig } from './config/app-config.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
+import { OnboardingPagesModule } from './onboarding-pages/onboarding-pages.module.js';
 import { EmbeddedSandbox } from './sandbox/embedded-sandbox.js';
 import { StripeConnectModule, type StripeConnectModuleOptions } from './stripe-connect/index.js';
 
@@ -80,6 +81,7 @@ export class AppModule {
             stripeConnectOptions(config.stripe, sandbox, config.onboarding),
         }),
         sandboxModule,
+        OnboardingPagesModule.register({ jwtSecret: config.auth.jwtSecret }),
       ],
       controllers: [HealthController],
       providers: [

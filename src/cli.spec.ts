@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuthToken } from './auth/jwt.js';
 import { runCli, UsageError } from './cli.js';
+import { verifyLoginToken } from './onboarding-pages/login-token.js';
 import { DEVELOPMENT_JWT_SECRET } from './config/app-config.js';
 
 describe('cli token', () => {
@@ -33,5 +34,34 @@ describe('cli token', () => {
   it('refuses a missing user id or an unknown command', async () => {
     await expect(runCli(['token'], {})).rejects.toBeInstanceOf(UsageError);
     await expect(runCli(['mint'], {})).rejects.toThrow('unknown command "mint"');
+  });
+});
+
+describe('cli onboarding-url', () => {
+  const secret = 'a-secret-of-thirty-two-characters-or-more';
+
+  it('prints a one-time sign-in link to the pages at PUBLIC_URL, signed with a key bearer tokens do not use', async () => {
+    const url = await runCli(['onboarding-url', 'seller-9'], {
+      AUTH_JWT_SECRET: secret,
+      PUBLIC_URL: 'https://market.example.com/',
+    });
+    const [address, token] = url.split('#token=');
+    expect(address).toBe('https://market.example.com/onboarding/sign-in');
+    const claims = await verifyLoginToken(secret, token);
+    expect(claims.userId).toBe('seller-9');
+    expect(claims.expiresAt - Date.now() / 1000).toBeLessThanOrEqual(600);
+    await expect(verifyAuthToken(secret, token)).rejects.toThrow();
+    await expect(
+      verifyLoginToken('another-secret-of-thirty-two-characters', token),
+    ).rejects.toThrow();
+  });
+
+  it('uses http://localhost:<PORT> and the development secret by default, and needs one user id', async () => {
+    const url = await runCli(['onboarding-url', 'dev'], { PORT: '4000' });
+    expect(url.startsWith('http://localhost:4000/onboarding/sign-in#token=')).toBe(true);
+    await expect(
+      verifyLoginToken(DEVELOPMENT_JWT_SECRET, url.split('#token=')[1]),
+    ).resolves.toMatchObject({ userId: 'dev' });
+    await expect(runCli(['onboarding-url'], {})).rejects.toThrow('exactly one <userId>');
   });
 });

@@ -3,11 +3,16 @@
  *   token <userId> [--platform] [--expires-in 12h]   print a bearer token signed with AUTH_JWT_SECRET
  *   events:replay [--id …] [--type …] [--account …] [--since …] [--until …] [--failed]
  *                                                   reprocess stored Stripe events
+ *   onboarding-url <userId>                         print a one-time sign-in link to the onboarding pages
  */
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { signAuthToken } from './auth/jwt.js';
 import { ConfigError, loadAuthConfig, loadConfig } from './config/app-config.js';
+import {
+  ONBOARDING_URL_USAGE,
+  onboardingUrlCommand,
+} from './onboarding-pages/onboarding-url.command.js';
 import { WebhooksService, type EventReplayFilter } from './stripe-connect/index.js';
 
 const USAGE = `Usage: npm run cli -- <command>
@@ -21,7 +26,9 @@ Commands:
       Reprocess stored Stripe events through the built-in sync and the listeners. With no option, every
       failed event; options narrow the selection (add --failed to keep only failed ones). Times are ISO 8601
       or unix seconds. Processing is idempotent: replaying a processed event is harmless. Uses the same
-      configuration as the app; in sandbox mode, stop the app first (they share the sandbox's state file).`;
+      configuration as the app; in sandbox mode, stop the app first (they share the sandbox's state file).
+
+  ${ONBOARDING_URL_USAGE}`;
 
 export class UsageError extends Error {}
 
@@ -108,6 +115,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<st
   const [command, ...rest] = argv;
   if (command === 'token') return token(rest, env);
   if (command === 'events:replay') return replay(rest, env);
+  if (command === 'onboarding-url') return onboardingUrlCommand(rest, env);
   throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
 }
 

@@ -85,7 +85,23 @@ export {
   FormValidationError,
   PlatformOnlyError,
   StripeRequestError,
+  UnsupportedCountryError,
 } from './common/stripe-connect.errors.js';
+export {
+  BUSINESS_TYPES,
+  initialFormDescription,
+  onboardingCountries,
+  type BusinessType,
+  type CountrySummary,
+  type InitialFieldType,
+  type InitialFormDescription,
+  type InitialFormField,
+} from './accounts/initial-form.js';
+export {
+  CountrySummaryResponse,
+  InitialFormDescriptionResponse,
+  InitialFormFieldResponse,
+} from './accounts/dto/onboarding-countries.response.js';
 export { VerificationService, type VerificationState } from './accounts/verification.service.js';
 export {
   buildVerificationForm,
@@ -93,6 +109,7 @@ export {
   messageForRequirementError,
   type FieldType,
   type FormField,
+  type RequirementAlternative,
 } from './accounts/verification-form.js';
 export {
   FormFieldResponse,

@@ -5,6 +5,7 @@ import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { VerificationService } from './accounts/verification.service.js';
 import { OnboardingController } from './accounts/onboarding.controller.js';
+import { OnboardingCountriesController } from './accounts/onboarding-countries.controller.js';
 import { OnboardingService } from './accounts/onboarding.service.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
@@ -58,6 +59,7 @@ const resolvedOptionsProvider: Provider = {
   controllers: [
     AccountsController,
     OnboardingController,
+    OnboardingCountriesController,
     CustomersController,
     ChargesController,
     TransfersController,

@@ -26,6 +26,7 @@ import {
   DOCUMENT_MAX_BYTES,
   messageForRequirementError,
   type FormField,
+  type RequirementAlternative,
 } from './verification-form.js';
 
 export interface VerificationState {
@@ -40,6 +41,8 @@ export interface VerificationState {
   pendingVerification: string[];
   disabledReason: string | null;
   errors: { requirement: string; code: string; message: string }[];
+  /** Fields that may be given instead of others (`requirements.alternatives`). */
+  alternatives: RequirementAlternative[];
   /** The form: one field per requirement due now (empty when nothing is due). */
   fields: FormField[];
 }
@@ -80,6 +83,10 @@ export class VerificationService {
     const due = [
       ...new Set([...(requirements?.currently_due ?? []), ...(requirements?.past_due ?? [])]),
     ];
+    const alternatives = (requirements?.alternatives ?? []).map((a) => ({
+      originalFieldsDue: a.original_fields_due,
+      alternativeFieldsDue: a.alternative_fields_due,
+    }));
     return {
       accountId: account.id,
       collectedBy,
@@ -96,7 +103,11 @@ export class VerificationService {
         code: e.code,
         message: messageForRequirementError(e.code, e.reason),
       })),
-      fields: collectedBy === 'platform' ? buildVerificationForm(due, account.country ?? 'US') : [],
+      alternatives,
+      fields:
+        collectedBy === 'platform'
+          ? buildVerificationForm(due, account.country ?? 'US', alternatives)
+          : [],
     };
   }
 

@@ -89,3 +89,13 @@ export class StripeRequestError extends StripeConnectError {
   readonly declineCode?: string;
   readonly field?: string;
 }
+
+/** A country the library does not onboard custom accounts in: 404. */
+export class UnsupportedCountryError extends StripeConnectError {
+  readonly status = 404;
+  readonly code = 'country_not_supported';
+
+  constructor(country: string) {
+    super(`Custom accounts are not onboarded in ${country.slice(0, 10)}`);
+  }
+}

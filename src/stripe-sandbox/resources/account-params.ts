@@ -10,6 +10,7 @@ import type { SandboxStore } from '../sandbox.store.js';
 import type { RequestContext } from '../stripe-sandbox.js';
 import type { AccountData } from './account-data.js';
 import { CAPABILITIES, SANDBOX_COUNTRIES } from './countries.js';
+import { scheduleDocumentReview } from './requirements-schedule.js';
 import { readBusinessProfile, readCompany, readIndividual } from './identity-params.js';
 import {
   applyMetadata,
@@ -208,6 +209,7 @@ export function applyAccountParams(
   applyContact(next, params);
   applyIdentity(next, params, now);
   checkVerificationFiles(store, next);
+  scheduleDocumentReview(ctx.sandbox, data, next);
   applyTosAcceptance(next, params);
   applyDefaultCurrency(next, params);
   applyDocuments(store, next, params);
