@@ -9,7 +9,12 @@ import { matchesRange, paginate } from '../sandbox.list.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import { changingAccount } from './account-changes.js';
-import { findAccount, type AccountData, type AccountType } from './account-data.js';
+import {
+  defaultSettings,
+  findAccount,
+  type AccountData,
+  type AccountType,
+} from './account-data.js';
 import { ACCOUNT_PARAMS, applyAccountParams } from './account-params.js';
 import { renderAccount, renderCapability } from './account-render.js';
 import { readBankAccount } from './bank-accounts.js';
@@ -60,29 +65,6 @@ function typeFromController(controller: FormObject): AccountType {
   if (dashboard === 'express') return 'express';
   if (dashboard === 'none' || collection === 'application') return 'custom';
   return 'standard';
-}
-
-function defaultSettings(type: AccountType): Record<string, unknown> {
-  return {
-    branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
-    card_payments: {
-      decline_on: { avs_failure: false, cvc_failure: false },
-      statement_descriptor_prefix: null,
-      statement_descriptor_prefix_kana: null,
-      statement_descriptor_prefix_kanji: null,
-    },
-    dashboard: { display_name: null, timezone: 'Etc/UTC' },
-    payments: {
-      statement_descriptor: null,
-      statement_descriptor_kana: null,
-      statement_descriptor_kanji: null,
-    },
-    payouts: {
-      debit_negative_balances: type !== 'standard',
-      schedule: { delay_days: 2, interval: 'daily' },
-      statement_descriptor: null,
-    },
-  };
 }
 
 function readType(params: FormObject): AccountType {

@@ -42,8 +42,13 @@ const ZERO_DECIMAL = new Set([
 /** Currencies whose amounts Stripe requires to end in 0. */
 const ROUNDED_TO_TEN = ['bhd', 'jod', 'kwd', 'omr', 'tnd'];
 
+/** `150` as `1.50`, in integers. */
+function formatMinor(amount: number): string {
+  return `${Math.trunc(amount / 100)}.${String(amount % 100).padStart(2, '0')}`;
+}
+
 function tooSmall(name: string, currency: string, minimum: number) {
-  const shown = ZERO_DECIMAL.has(currency) ? `${minimum}` : `${(minimum / 100).toFixed(2)}`;
+  const shown = ZERO_DECIMAL.has(currency) ? `${minimum}` : formatMinor(minimum);
   return invalidParam(name, `Amount must be at least ${shown} ${currency}`, 'amount_too_small');
 }
 
@@ -69,4 +74,16 @@ export function readAmount(
     throw invalidParam(name, `Amounts in ${currency} must end in 0`, 'invalid_amount');
   }
   return amount;
+}
+
+/**
+ * The share of `total` that refunding `amount` of `captured` gives back, rounded half up, never more than
+ * `left`: integer arithmetic only (the product of two amounts can exceed what a double holds exactly).
+ */
+export function prorate(total: number, amount: number, captured: number, left: number): number {
+  const product = BigInt(total) * BigInt(amount);
+  const whole = product / BigInt(captured);
+  const rest = product % BigInt(captured);
+  const share = Number(2n * rest >= BigInt(captured) ? whole + 1n : whole);
+  return Math.min(share, left);
 }

@@ -7,6 +7,7 @@ import { invalidParam, invalidRequest, missingParam, resourceMissing } from '../
 import { newId } from '../sandbox.ids.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
+import { renderExternalAccount } from './account-render.js';
 import { availableIn, ledger, PENDING_SECONDS } from './balances.js';
 import { emitFrom } from './event-emission.js';
 import { readAmount } from './money-amounts.js';
@@ -67,12 +68,10 @@ function failPayout(
   if (bank) {
     bank.data = { ...bank.data, status: 'errored' };
     sandbox.store.save(bank);
-    const { payout_failure_code: _f, instant_payouts: _i, ...visible } = bank.data;
-    sandbox.emit(
-      'account.external_account.updated',
-      { ...visible, bank_name: 'STRIPE TEST BANK' },
-      { scope: payout.scope, previousAttributes: { status: 'new' } },
-    );
+    sandbox.emit('account.external_account.updated', renderExternalAccount(bank), {
+      scope: payout.scope,
+      previousAttributes: { status: 'new' },
+    });
   }
   sandbox.emit(
     'payout.failed',
