@@ -6,7 +6,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeSandbox } from '../../src/stripe-sandbox/index.js';
-import { startSandbox } from '../support/sandbox.js';
+import { createSeller, startSandbox } from '../support/sandbox.js';
 
 describe('sandbox money limits', () => {
   let sandbox: StripeSandbox;
@@ -15,12 +15,7 @@ describe('sandbox money limits', () => {
 
   beforeAll(async () => {
     ({ sandbox, stripe } = await startSandbox());
-    seller = await stripe.accounts.create({
-      type: 'custom',
-      country: 'US',
-      capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
-      external_account: 'btok_us',
-    });
+    seller = await createSeller(stripe);
   });
   afterAll(() => sandbox.close());
 

@@ -5,7 +5,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeSandbox } from '../../src/stripe-sandbox/index.js';
-import { startSandbox } from '../support/sandbox.js';
+import { createSeller, startSandbox, usdBalance } from '../support/sandbox.js';
 
 describe('sandbox money shapes', () => {
   let sandbox: StripeSandbox;
@@ -16,17 +16,8 @@ describe('sandbox money shapes', () => {
   });
   afterAll(() => sandbox.close());
 
-  const seller = () =>
-    stripe.accounts.create({
-      type: 'custom',
-      country: 'US',
-      capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
-      external_account: 'btok_us',
-    });
-  const available = async (account?: string) =>
-    (await stripe.balance.retrieve({}, account ? { stripeAccount: account } : {})).available.find(
-      (b) => b.currency === 'usd',
-    )?.amount ?? 0;
+  const seller = () => createSeller(stripe);
+  const available = (account?: string) => usdBalance(stripe, account);
   const rawCharge = async (id: string) =>
     (await (
       await fetch(`${sandbox.url}/v1/charges/${id}`, {

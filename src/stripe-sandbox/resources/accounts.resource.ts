@@ -15,7 +15,11 @@ import {
   type AccountData,
   type AccountType,
 } from './account-data.js';
-import { ACCOUNT_PARAMS, applyAccountParams } from './account-params.js';
+import {
+  ACCOUNT_PARAMS,
+  applyAccountParams,
+  NO_STANDARD_EXTERNAL_ACCOUNTS,
+} from './account-params.js';
 import { renderAccount, renderCapability } from './account-render.js';
 import { readBankAccount } from './bank-accounts.js';
 import { SANDBOX_COUNTRIES } from './countries.js';
@@ -23,8 +27,6 @@ import { requestOf } from './event-emission.js';
 import { addExternalAccount } from './external-account-actions.js';
 import { mergeHash, optionalHash, optionalString } from './params.js';
 import { registerRequirementTasks, scheduleLaterRequirements } from './requirements-schedule.js';
-
-const NO_STANDARD_EXTERNAL_ACCOUNTS = 'You cannot add external accounts to a Standard account.';
 
 function controllerFor(type: AccountType): Record<string, unknown> {
   switch (type) {
