@@ -23,10 +23,10 @@ import { registerApplicationFees } from './resources/application-fees.resource.j
 import { registerBalance } from './resources/balance.resource.js';
 import { registerCapabilities } from './resources/capabilities.resource.js';
 import { registerCharges } from './resources/charges.resource.js';
-import { registerCustomerRoutes } from './resources/customers.resource.js';
-import { registerEventRoutes } from './resources/events.resource.js';
+import { registerCustomers } from './resources/customers.resource.js';
+import { registerEvents } from './resources/events.resource.js';
 import { registerExternalAccounts } from './resources/external-accounts.resource.js';
-import { registerFileRoutes } from './resources/files.resource.js';
+import { registerFiles } from './resources/files.resource.js';
 import { registerLoginLinks } from './resources/login-links.resource.js';
 import { registerOAuth } from './resources/oauth.resource.js';
 import { registerPaymentIntents } from './resources/payment-intents.resource.js';
@@ -35,7 +35,7 @@ import { registerPayouts } from './resources/payouts.resource.js';
 import { registerPersons } from './resources/persons.resource.js';
 import { registerRefunds } from './resources/refunds.resource.js';
 import { registerTransfers } from './resources/transfers.resource.js';
-import { registerWebhookEndpointRoutes } from './resources/webhook-endpoints.resource.js';
+import { registerWebhookEndpoints } from './resources/webhook-endpoints.resource.js';
 
 export const SANDBOX_API_VERSION = '2026-10-28.endive';
 /** Fields that hold the id of another object, which `expand[]` may replace by that object. */
@@ -67,9 +67,9 @@ const RESOURCES: ((sandbox: StripeSandbox) => void)[] = [
   registerCapabilities,
   registerPersons,
   registerExternalAccounts,
-  registerCustomerRoutes,
-  registerEventRoutes,
-  registerFileRoutes,
+  registerCustomers,
+  registerEvents,
+  registerFiles,
   registerPaymentMethods,
   registerPaymentIntents,
   registerCharges,
@@ -78,7 +78,7 @@ const RESOURCES: ((sandbox: StripeSandbox) => void)[] = [
   registerBalance,
   registerTransfers,
   registerPayouts,
-  registerWebhookEndpointRoutes,
+  registerWebhookEndpoints,
 ];
 
 export interface StripeSandboxOptions {
