@@ -51,6 +51,13 @@ export async function accountSamples(stripe: Stripe, add: AddSample): Promise<St
     company: { name: 'Acme Ltd', tax_id: '000000000', owners_provided: true },
   });
   add('custom company account', 'account', company);
+  await companySamples(stripe, add, company);
+  await bankSamples(stripe, add, individual);
+  return individual;
+}
+
+/** A company's person, identity file, links; other account types; a rejection. */
+async function companySamples(stripe: Stripe, add: AddSample, company: Stripe.Account) {
   add(
     'person',
     'person',
@@ -105,6 +112,10 @@ export async function accountSamples(stripe: Stripe, add: AddSample): Promise<St
   );
   add('platform account', 'account', await stripe.accounts.retrieveCurrent());
   add('rejected account', 'account', await stripe.accounts.reject(company.id, { reason: 'other' }));
+}
+
+/** A bank account added, listed and deleted; capabilities requested and not. */
+async function bankSamples(stripe: Stripe, add: AddSample, individual: Stripe.Account) {
   const bank = await stripe.accounts.createExternalAccount(individual.id, {
     external_account: {
       object: 'bank_account',
@@ -135,7 +146,6 @@ export async function accountSamples(stripe: Stripe, add: AddSample): Promise<St
     'deleted_bank_account',
     await stripe.accounts.deleteExternalAccount(individual.id, bank.id),
   );
-  return individual;
 }
 
 export async function customerSamples(
