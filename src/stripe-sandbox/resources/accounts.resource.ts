@@ -25,7 +25,7 @@ import { readBankAccount } from './bank-accounts.js';
 import { SANDBOX_COUNTRIES } from './countries.js';
 import { requestOf } from './event-emission.js';
 import { addExternalAccount } from './external-account-actions.js';
-import { mergeHash, optionalHash, optionalString } from './params.js';
+import { mergeHash, optionalHash, optionalString, PAGE_PARAMS } from './params.js';
 import { registerRequirementTasks, scheduleLaterRequirements } from './requirements-schedule.js';
 
 function controllerFor(type: AccountType): Record<string, unknown> {
@@ -252,10 +252,5 @@ export function registerAccounts(sandbox: StripeSandbox): void {
   sandbox.route('POST', '/v1/accounts/:id', updateAccount, ACCOUNT_PARAMS);
   sandbox.route('DELETE', '/v1/accounts/:id', deleteAccount);
   sandbox.route('POST', '/v1/accounts/:id/reject', rejectAccount, ['reason']);
-  sandbox.route('GET', '/v1/accounts', listAccounts, [
-    'limit',
-    'starting_after',
-    'ending_before',
-    'created',
-  ]);
+  sandbox.route('GET', '/v1/accounts', listAccounts, [...PAGE_PARAMS, 'created']);
 }

@@ -11,6 +11,7 @@ import {
   optionalInteger,
   optionalString,
   optionalStringArray,
+  PAGE_PARAMS,
 } from './params.js';
 import { emitFrom, emitIfChanged } from './event-emission.js';
 
@@ -176,9 +177,7 @@ export function registerCustomers(sandbox: StripeSandbox): void {
   sandbox.route('POST', '/v1/customers/:id', updateCustomer, WRITABLE);
   sandbox.route('DELETE', '/v1/customers/:id', deleteCustomer);
   sandbox.route('GET', '/v1/customers', listCustomers, [
-    'limit',
-    'starting_after',
-    'ending_before',
+    ...PAGE_PARAMS,
     'email',
     'created',
     'test_clock',

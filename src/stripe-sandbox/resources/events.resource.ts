@@ -2,7 +2,7 @@ import { resourceMissing } from '../sandbox.errors.js';
 import { matchesRange, paginate } from '../sandbox.list.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
-import { optionalBoolean, optionalString, optionalStringArray } from './params.js';
+import { optionalBoolean, optionalString, optionalStringArray, PAGE_PARAMS } from './params.js';
 
 type Event = Record<string, unknown> & { type: string; created: number; pending_webhooks: number };
 
@@ -47,9 +47,7 @@ export function registerEvents(sandbox: StripeSandbox): void {
   sandbox.renderer('event', ['evt'], renderEvent);
   sandbox.route('GET', '/v1/events/:id', retrieveEvent);
   sandbox.route('GET', '/v1/events', listEvents, [
-    'limit',
-    'starting_after',
-    'ending_before',
+    ...PAGE_PARAMS,
     'type',
     'types',
     'created',

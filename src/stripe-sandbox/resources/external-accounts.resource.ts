@@ -14,7 +14,7 @@ import { NO_STANDARD_EXTERNAL_ACCOUNTS } from './account-params.js';
 import { renderExternalAccount } from './account-render.js';
 import { emitFrom, emitIfChanged } from './event-emission.js';
 import { addExternalAccount, demoteDefaults } from './external-account-actions.js';
-import { applyMetadata, optionalBoolean, optionalString } from './params.js';
+import { applyMetadata, optionalBoolean, optionalString, PAGE_PARAMS } from './params.js';
 
 type HolderType = ExternalAccountData['account_holder_type'];
 
@@ -145,10 +145,5 @@ export function registerExternalAccounts(sandbox: StripeSandbox): void {
     'account_holder_type',
   ]);
   sandbox.route('DELETE', `${path}/:external`, deleteExternalAccount);
-  sandbox.route('GET', path, listExternalAccounts, [
-    'limit',
-    'starting_after',
-    'ending_before',
-    'object',
-  ]);
+  sandbox.route('GET', path, listExternalAccounts, [...PAGE_PARAMS, 'object']);
 }

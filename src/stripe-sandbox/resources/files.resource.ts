@@ -4,7 +4,7 @@ import { paginate } from '../sandbox.list.js';
 import { sniffFileType, type UploadedFile } from '../multipart.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
-import { optionalString } from './params.js';
+import { optionalString, PAGE_PARAMS } from './params.js';
 
 /** Stripe's limits: identity documents up to 10 MB, as JPEG, PNG or PDF. */
 export const FILE_MAX_BYTES = 10 * 1024 * 1024;
@@ -113,11 +113,5 @@ export function registerFiles(sandbox: StripeSandbox): void {
     multipart: true,
   });
   sandbox.route('GET', '/v1/files/:id', retrieveFile);
-  sandbox.route('GET', '/v1/files', listFiles, [
-    'limit',
-    'starting_after',
-    'ending_before',
-    'purpose',
-    'created',
-  ]);
+  sandbox.route('GET', '/v1/files', listFiles, [...PAGE_PARAMS, 'purpose', 'created']);
 }

@@ -4,7 +4,13 @@ import { newId, randomToken } from '../sandbox.ids.js';
 import { paginate } from '../sandbox.list.js';
 import type { StoredObject } from '../sandbox.store.js';
 import { SANDBOX_API_VERSION, type RequestContext, type StripeSandbox } from '../stripe-sandbox.js';
-import { applyMetadata, optionalBoolean, optionalString, optionalStringArray } from './params.js';
+import {
+  applyMetadata,
+  optionalBoolean,
+  optionalString,
+  optionalStringArray,
+  PAGE_PARAMS,
+} from './params.js';
 
 type Endpoint = Record<string, unknown> & {
   id: string;
@@ -144,9 +150,5 @@ export function registerWebhookEndpoints(sandbox: StripeSandbox): void {
     'metadata',
   ]);
   sandbox.route('DELETE', '/v1/webhook_endpoints/:id', deleteEndpoint);
-  sandbox.route('GET', '/v1/webhook_endpoints', listEndpoints, [
-    'limit',
-    'starting_after',
-    'ending_before',
-  ]);
+  sandbox.route('GET', '/v1/webhook_endpoints', listEndpoints, PAGE_PARAMS);
 }
