@@ -38,6 +38,10 @@ export const ACCOUNT_PARAMS = [
   'tos_acceptance',
 ];
 
+/** Stripe's refusal of a bank account on a Standard account (which manages its own). */
+export const NO_STANDARD_EXTERNAL_ACCOUNTS =
+  'You cannot add external accounts to a Standard account.';
+
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const BUSINESS_TYPES = ['individual', 'company', 'non_profit', 'government_entity'];
 
@@ -217,10 +221,7 @@ export function applyAccountParams(
   if (settings) next.settings = mergeHash(next.settings, settings);
   applyCapabilities(next, params, now);
   if (params.external_account !== undefined && !creating && next.type === 'standard') {
-    throw invalidParam(
-      'external_account',
-      'You cannot add external accounts to a Standard account.',
-    );
+    throw invalidParam('external_account', NO_STANDARD_EXTERNAL_ACCOUNTS);
   }
   return next;
 }
