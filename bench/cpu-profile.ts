@@ -80,11 +80,15 @@ export async function readProfile(file: string): Promise<CpuProfile> {
   return JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
 }
 
-export function formatSummary(summary: ProfileSummary, perEvent: number): string {
+/**
+ * The shares of self time, each turned into CPU milliseconds per event by the CPU the process measured
+ * (`process.cpuUsage`): the profiler samples wall time, which a busy machine inflates when it deschedules.
+ */
+export function formatSummary(summary: ProfileSummary, cpuMsPerEvent: number): string {
   const line = (entry: SelfTime): string =>
-    `  ${(entry.share * 100).toFixed(1).padStart(5)}%  ${(entry.ms / perEvent).toFixed(3).padStart(7)} ms/event  ${entry.name}`;
+    `  ${(entry.share * 100).toFixed(1).padStart(5)}%  ${(entry.share * cpuMsPerEvent).toFixed(3).padStart(7)} ms/event  ${entry.name}`;
   return [
-    `  busy ${summary.totalMs.toFixed(0)} ms sampled (${(summary.totalMs / perEvent).toFixed(2)} ms/event); self time by area:`,
+    `  ${cpuMsPerEvent.toFixed(2)} ms of CPU per event (process.cpuUsage), shared out by the profile's self time; by area:`,
     ...summary.areas.map(line),
     '  self time by function:',
     ...summary.functions.map(line),

@@ -43,7 +43,7 @@ export interface WebhookBenchOptions {
   hot: boolean;
   /** Repetitions of every run (the spread is printed). */
   runs: number;
-  /** Write a CPU profile of each service run's measured window into this folder. */
+  /** Write a CPU profile of each server's measured window into this folder (the profiler adds CPU). */
   profileDir?: string;
   /** PostgreSQL to create the throwaway databases on (`DATABASE_URL`). */
   adminUrl?: string;
@@ -164,10 +164,9 @@ async function runOnce(
   } else {
     env.BENCH_PGLITE_DIR = join(dir, 'pglite');
   }
-  const profileFile =
-    options.profileDir && server === 'service'
-      ? join(options.profileDir, `${server}-${database}-${scenario.label}-${run}.cpuprofile`)
-      : undefined;
+  const profileFile = options.profileDir
+    ? join(options.profileDir, `${server}-${database}-${scenario.label}-${run}.cpuprofile`)
+    : undefined;
   if (profileFile) env.BENCH_PROFILE_FILE = profileFile;
   let child: BenchServer | undefined;
   try {
@@ -266,7 +265,7 @@ function printTable(results: RunResult[]): void {
     'x sync-engine',
     'p50 ms',
     'p99 ms',
-    'server CPU ms/ev',
+    'server CPU ms/ev (user+sys)',
     'PG CPU ms/ev',
     'round trips/ev',
     'peak RSS MB',
@@ -287,7 +286,7 @@ function printTable(results: RunResult[]): void {
       engine ? fixed(rate(result) / rate(engine), 2) : '-',
       fixed(result.p50, 1),
       fixed(result.p99, 1),
-      fixed((result.stats.cpuUserMs + result.stats.cpuSystemMs) / result.measured, 2),
+      `${fixed((result.stats.cpuUserMs + result.stats.cpuSystemMs) / result.measured, 2)} (${fixed(result.stats.cpuUserMs / result.measured, 2)}+${fixed(result.stats.cpuSystemMs / result.measured, 2)})`,
       result.pgCpuMs === null ? '-' : fixed(result.pgCpuMs / result.measured, 2),
       queries ? fixed(queries / result.measured, 1) : '-',
       fixed(result.stats.peakRssMb, 0),
@@ -331,7 +330,8 @@ async function printProfile(result: RunResult): Promise<void> {
   console.log(
     `\nCPU profile, ${result.server} on ${result.database}, ${result.scenario.label} (${result.stats.profileFile}):`,
   );
-  console.log(formatSummary(summary, result.measured));
+  const cpuMs = (result.stats.cpuUserMs + result.stats.cpuSystemMs) / result.measured;
+  console.log(formatSummary(summary, cpuMs));
 }
 
 export async function benchWebhooks(options: WebhookBenchOptions): Promise<void> {
