@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -25,6 +26,11 @@ export interface ProfileSummary {
   totalMs: number;
   functions: SelfTime[];
   areas: SelfTime[];
+  /**
+   * Inclusive time of this project's functions (`src/`): the time spent in them and what they call until
+   * their next `await` (a CPU profile has no async stacks, so work after an await counts where it resumes).
+   */
+  project: SelfTime[];
 }
 
 function areaOf(url: string, functionName: string): string {
@@ -54,26 +60,46 @@ function top(map: Map<string, number>, totalMs: number, count: number): SelfTime
     .map(([name, ms]) => ({ name, ms, share: ms / totalMs }));
 }
 
+function frameName(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  return url ? `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}` : functionName;
+}
+
 export function summariseProfile(profile: CpuProfile, count = 25): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parents.set(child, node.id);
   const functions = new Map<string, number>();
   const areas = new Map<string, number>();
+  const project = new Map<string, number>();
   let totalUs = 0;
   for (let i = 0; i < profile.samples.length; i += 1) {
     const node = byId.get(profile.samples[i]);
     const us = profile.timeDeltas[i + 1] ?? 0;
     if (!node || node.callFrame.functionName === '(idle)') continue;
     totalUs += us;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const name = url
-      ? `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`
-      : functionName;
+    const name = frameName(node);
     functions.set(name, (functions.get(name) ?? 0) + us / 1000);
-    const area = areaOf(url, functionName);
+    const area = areaOf(node.callFrame.url, node.callFrame.functionName);
     areas.set(area, (areas.get(area) ?? 0) + us / 1000);
+    const seen = new Set<string>();
+    for (let id: number | undefined = node.id; id !== undefined; id = parents.get(id)) {
+      const frame = byId.get(id)!;
+      if (!/\/dist\/src\//.test(frame.callFrame.url)) continue;
+      const frameKey = frameName(frame);
+      if (seen.has(frameKey)) continue;
+      seen.add(frameKey);
+      project.set(frameKey, (project.get(frameKey) ?? 0) + us / 1000);
+    }
   }
   const totalMs = totalUs / 1000;
-  return { totalMs, functions: top(functions, totalMs, count), areas: top(areas, totalMs, count) };
+  return {
+    totalMs,
+    functions: top(functions, totalMs, count),
+    areas: top(areas, totalMs, count),
+    project: top(project, totalMs, count),
+  };
 }
 
 export async function readProfile(file: string): Promise<CpuProfile> {
@@ -92,5 +118,9 @@ export function formatSummary(summary: ProfileSummary, cpuMsPerEvent: number): s
     ...summary.areas.map(line),
     '  self time by function:',
     ...summary.functions.map(line),
+    ...(summary.project.length
+      ? ["  inclusive time of this project's functions (up to their next await):"]
+      : []),
+    ...summary.project.map(line),
   ].join('\n');
 }

@@ -15,6 +15,8 @@ export interface LoadResult {
   ok: Set<string>;
   /** Status code (or `error`) → count, for answers other than 2xx. */
   failures: Map<string, number>;
+  /** Status code (or `error`) → the first answer's body (200 characters), to say why. */
+  firstFailure: Map<string, string>;
 }
 
 const signer = new Stripe('sk_test_bench_signer', { telemetry: false });
@@ -24,7 +26,7 @@ function post(
   url: URL,
   payload: string,
   secret: string,
-): Promise<{ status: number }> {
+): Promise<{ status: number; body: string }> {
   const signature = signer.webhooks.generateTestHeaderString({ payload, secret });
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -39,8 +41,11 @@ function post(
         },
       },
       (response) => {
-        response.on('data', () => undefined);
-        response.on('end', () => resolve({ status: response.statusCode ?? 0 }));
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+        );
         response.on('error', reject);
       },
     );
@@ -61,6 +66,7 @@ export async function drive(
   const latencies = new Array<number>(deliveries.length);
   const ok = new Set<string>();
   const failures = new Map<string, number>();
+  const firstFailure = new Map<string, string>();
   let next = 0;
   const started = performance.now();
   const worker = async (): Promise<void> => {
@@ -70,21 +76,28 @@ export async function drive(
       const delivery = deliveries[index];
       const sent = performance.now();
       let outcome: string;
+      let body = '';
       try {
-        const { status } = await post(agent, url, delivery.payload, options.secret);
-        outcome = status >= 200 && status < 300 ? 'ok' : String(status);
+        const answer = await post(agent, url, delivery.payload, options.secret);
+        outcome = answer.status >= 200 && answer.status < 300 ? 'ok' : String(answer.status);
+        body = answer.body;
       } catch (error) {
         outcome = `error ${(error as NodeJS.ErrnoException).code ?? ''}`.trim();
+        body = error instanceof Error ? error.message : String(error);
       }
       latencies[index] = performance.now() - sent;
-      if (outcome === 'ok') ok.add(delivery.eventId);
-      else failures.set(outcome, (failures.get(outcome) ?? 0) + 1);
+      if (outcome === 'ok') {
+        ok.add(delivery.eventId);
+      } else {
+        failures.set(outcome, (failures.get(outcome) ?? 0) + 1);
+        if (!firstFailure.has(outcome)) firstFailure.set(outcome, body.slice(0, 200));
+      }
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  return { seconds, latencies, ok, failures };
+  return { seconds, latencies, ok, failures, firstFailure };
 }
 
 /** The `p` quantile (0..1) of `values`, nearest rank. */

@@ -69,6 +69,7 @@ interface RunResult {
   p50: number;
   p99: number;
   failures: Map<string, number>;
+  firstFailure: Map<string, string>;
   stats: ChildStats;
   pgCpuMs: number | null;
 }
@@ -211,6 +212,7 @@ async function runOnce(
       p50: quantile(load.latencies, 0.5),
       p99: quantile(load.latencies, 0.99),
       failures: load.failures,
+      firstFailure: load.firstFailure,
       stats,
       pgCpuMs,
     };
@@ -309,6 +311,8 @@ function printTable(results: RunResult[]): void {
       console.log(
         `  ${result.server} ${result.database} ${result.scenario.label} run ${result.run}: answers other than 2xx: ${JSON.stringify(Object.fromEntries(result.failures))}`,
       );
+      for (const [outcome, body] of result.firstFailure)
+        console.log(`    first ${outcome}: ${body}`);
     }
   }
 }
