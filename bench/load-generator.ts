@@ -76,7 +76,7 @@ export async function drive(
       const delivery = deliveries[index];
       const sent = performance.now();
       let outcome: string;
-      let body = '';
+      let body: string;
       try {
         const answer = await post(agent, url, delivery.payload, options.secret);
         outcome = answer.status >= 200 && answer.status < 300 ? 'ok' : String(answer.status);
