@@ -3,6 +3,7 @@
  * on 127.0.0.1 only. `npm run bench -- --help` lists the benches and flags.
  */
 import { parseArgs } from 'node:util';
+import { startOwnPostgres } from './own-postgres.js';
 import { benchSandbox } from './sandbox-bench.js';
 import type { ServerKind } from './server-process.js';
 import type { BenchEventType } from './webhook-deliveries.js';
@@ -21,6 +22,7 @@ const { values: flags, positionals } = parseArgs({
     databases: { type: 'string', default: 'postgres,pglite' },
     types: { type: 'string', default: 'account.updated,customer.updated' },
     'no-hot': { type: 'boolean' },
+    'own-postgres': { type: 'boolean' },
     runs: { type: 'string', default: '1' },
     profile: { type: 'string' },
   },
@@ -56,21 +58,31 @@ const benches: Record<string, { about: string; run: () => Promise<void> }> = {
     about:
       'the webhook path against the floor and the sync engine (--events --warmup --concurrency --versions ' +
       '--servers floor,service,sync-engine --databases postgres,pglite --types account.updated,customer.updated ' +
-      '--no-hot --runs N --profile DIR); PostgreSQL runs need DATABASE_URL',
-    run: () =>
-      benchWebhooks({
-        events: count('events', flags.events),
-        warmup: count('warmup', flags.warmup),
-        concurrency: Math.max(1, count('concurrency', flags.concurrency)),
-        versions: Math.max(1, count('versions', flags.versions)),
-        servers: oneOf<ServerKind>('servers', flags.servers, ['floor', 'service', 'sync-engine']),
-        databases: oneOf<DatabaseKind>('databases', flags.databases, ['postgres', 'pglite']),
-        types: oneOf<BenchEventType>('types', flags.types, ['account.updated', 'customer.updated']),
-        hot: !flags['no-hot'],
-        runs: Math.max(1, count('runs', flags.runs)),
-        profileDir: flags.profile,
-        adminUrl: process.env.DATABASE_URL,
-      }),
+      '--no-hot --runs N --profile DIR); PostgreSQL runs use DATABASE_URL, or with --own-postgres a ' +
+      'PostgreSQL the bench starts (fsync on)',
+    run: async () => {
+      const own = flags['own-postgres'] ? await startOwnPostgres() : undefined;
+      try {
+        await benchWebhooks({
+          events: count('events', flags.events),
+          warmup: count('warmup', flags.warmup),
+          concurrency: Math.max(1, count('concurrency', flags.concurrency)),
+          versions: Math.max(1, count('versions', flags.versions)),
+          servers: oneOf<ServerKind>('servers', flags.servers, ['floor', 'service', 'sync-engine']),
+          databases: oneOf<DatabaseKind>('databases', flags.databases, ['postgres', 'pglite']),
+          types: oneOf<BenchEventType>('types', flags.types, [
+            'account.updated',
+            'customer.updated',
+          ]),
+          hot: !flags['no-hot'],
+          runs: Math.max(1, count('runs', flags.runs)),
+          profileDir: flags.profile,
+          adminUrl: own?.url ?? process.env.DATABASE_URL,
+        });
+      } finally {
+        await own?.stop();
+      }
+    },
   },
 };
 
