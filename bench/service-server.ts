@@ -8,6 +8,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module.js';
@@ -31,7 +32,7 @@ async function start(): Promise<{ port: number; close: () => Promise<void> }> {
     port: 0,
     trustedProxies: [],
     onboarding: { publicUrl: 'http://127.0.0.1' },
-    dataDir: join(pgliteDir ?? process.cwd(), 'app'),
+    dataDir: join(pgliteDir ?? tmpdir(), 'app'),
     database,
     stripe: {
       kind: 'stripe',
