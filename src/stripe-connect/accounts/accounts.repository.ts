@@ -35,9 +35,11 @@ export class AccountsRepository {
     }
   }
 
-  /** The platform's authorization on the account at Stripe time `at` (guarded by its own time). */
+  /** The platform's authorization on the account, as Stripe answered at `at` (guarded by its own time). */
   saveAuthorization(accountId: string, authorized: boolean, at: Date): Promise<void> {
-    return this.mirror.apply([{ family: 'authorization', accountId, authorized }], at);
+    return this.mirror.applyDated([
+      { op: { family: 'authorization', accountId, authorized }, at, fresh: true },
+    ]);
   }
 
   /** The account a user created with an Idempotency-Key (kept in its metadata), if any. */

@@ -26,7 +26,13 @@ export type MirrorOp =
       deleted: boolean;
     }
   | { family: 'payment_intent'; accountId: string | null; intent: Stripe.PaymentIntent }
-  | { family: 'charge'; accountId: string | null; charge: Stripe.Charge }
+  | {
+      family: 'charge';
+      accountId: string | null;
+      charge: Stripe.Charge;
+      /** Its PaymentIntent, fetched when the mirror did not hold it: written first. */
+      intent?: { intent: Stripe.PaymentIntent; at: Date };
+    }
   | { family: 'dispute'; paymentIntentId: string }
   | { family: 'refund'; accountId: string | null; refund: Stripe.Refund }
   | { family: 'application_fee'; fee: Stripe.ApplicationFee }

@@ -18,6 +18,7 @@ import {
   writePerson,
 } from '../accounts/account-mirror.js';
 import { Account } from '../accounts/account.entity.js';
+import { Charge } from '../charges/charge.entity.js';
 import {
   writeApplicationFee,
   writeChargeObject,
@@ -28,6 +29,7 @@ import {
 import type { WriteOutcome } from '../common/mirror-writer.js';
 import { writeCustomer } from '../customers/customer-mirror.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
+import { idOf } from '../stripe/stripe-id.js';
 import { isReplayed, stripeTimeOf } from '../stripe/stripe-time.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
@@ -163,7 +165,7 @@ export class MirrorService {
       case 'payment_intent':
         return writePaymentIntent(manager, op.intent, op.accountId, at, { fresh });
       case 'charge':
-        return writeChargeObject(manager, op.charge, at, { fresh });
+        return this.writeCharge(manager, op, at, fresh);
       case 'dispute':
         return writeDispute(manager, op.paymentIntentId);
       case 'refund':
@@ -175,6 +177,19 @@ export class MirrorService {
       case 'payout':
         return writePayout(manager, op.payout, op.accountId, at, { fresh });
     }
+  }
+
+  private async writeCharge(
+    manager: EntityManager,
+    op: MirrorOp & { family: 'charge' },
+    at: Date,
+    fresh: boolean,
+  ): Promise<WriteOutcome> {
+    if (op.intent)
+      await writePaymentIntent(manager, op.intent.intent, op.accountId, op.intent.at, {
+        fresh: true,
+      });
+    return writeChargeObject(manager, op.charge, at, { fresh });
   }
 
   /**
@@ -337,6 +352,7 @@ export class MirrorService {
    * page are listed (when the account is reachable; otherwise the partial list only adds).
    */
   private async prepare(op: MirrorOp): Promise<MirrorOp> {
+    if (op.family === 'charge') return this.prepareCharge(op);
     if (op.family !== 'account' || !op.externals || op.externals.complete) return op;
     if (!(await this.reachable(op.account.id))) return op;
     const data: (Stripe.BankAccount | Stripe.Card)[] = [];
@@ -346,6 +362,23 @@ export class MirrorService {
         data.push(external);
       });
     return { ...op, externals: { data, complete: true } };
+  }
+
+  /**
+   * A Charge object's amounts live on its PaymentIntent's row: when the mirror does not hold it yet (the
+   * charge event came first), the PaymentIntent is fetched and written with it.
+   */
+  private async prepareCharge(op: MirrorOp & { family: 'charge' }): Promise<MirrorOp> {
+    const intentId = idOf(op.charge.payment_intent);
+    if (!intentId || (await this.dataSource.getRepository(Charge).existsBy({ id: intentId })))
+      return op;
+    if (op.accountId && !(await this.reachable(op.accountId))) return op;
+    const intent = await this.stripe.paymentIntents.retrieve(
+      intentId,
+      {},
+      op.accountId ? { stripeAccount: op.accountId } : undefined,
+    );
+    return { ...op, intent: { intent, at: stripeTimeOf(intent) } };
   }
 
   /**
