@@ -21,6 +21,7 @@ import {
   TransferReversal,
 } from '../src/stripe-connect/index.js';
 import type { StripeSandbox } from '../src/stripe-sandbox/index.js';
+import { capturedEvents } from './support/sandbox-events.js';
 import { startSandbox } from './support/sandbox.js';
 import { deliver } from './support/stripe-events.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -83,28 +84,6 @@ describe('the mirror whatever the order of events', () => {
     transfers: [],
     payouts: [],
   };
-
-  /** Every event of the platform and of the accounts made, oldest first (as Stripe created them). */
-  async function capture(): Promise<void> {
-    const scopes: (string | undefined)[] = [undefined, ...made.accounts];
-    const seen = new Set<string>();
-    for (const scope of scopes) {
-      const all: Stripe.Event[] = [];
-      await stripe.events
-        .list({ limit: 100 }, scope ? { stripeAccount: scope } : undefined)
-        .autoPagingEach((event) => {
-          all.push(event);
-        });
-      // Stripe lists newest first; within one second, that order is the order of creation.
-      for (const event of all.reverse()) {
-        if (seen.has(event.id)) continue;
-        seen.add(event.id);
-        captured.push(event);
-      }
-    }
-    // A stable sort: events of one second keep their order of creation.
-    captured.sort((a, b) => a.created - b.created);
-  }
 
   beforeAll(async () => {
     ({ sandbox, stripe } = await startSandbox());
@@ -273,7 +252,7 @@ describe('the mirror whatever the order of events', () => {
 
     const fees = await stripe.applicationFees.list({ limit: 100 });
     made.fees.push(...fees.data.map((fee) => fee.id));
-    await capture();
+    captured.push(...(await capturedEvents(stripe, made.accounts)));
   });
   afterAll(() => sandbox.close());
 

@@ -118,7 +118,7 @@ export function accountsOf(op: MirrorOp): string[] {
       ids.push(op.accountId, idOf(op.intent.transfer_data?.destination));
       break;
     case 'charge':
-      ids.push(op.accountId);
+      ids.push(op.accountId, idOf(op.intent?.intent.transfer_data?.destination));
       break;
     case 'application_fee':
       ids.push(idOf(op.fee.account));
