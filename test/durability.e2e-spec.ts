@@ -1,10 +1,13 @@
 /**
- * The database goes away in the middle of a load of deliveries (a PostgreSQL of this file's own, stopped at
+ * Part one: the app's process is killed (SIGKILL) in the middle of a load of deliveries, and a new one
+ * started; part two: the database goes away in the middle of a load of deliveries (a PostgreSQL of this file's own, stopped at
  * once as in a crash, then started again). Deliveries that could not finish answer 5xx; Stripe redelivers
  * them; afterwards nothing is lost (every event processed, the mirror equal to Stripe) and nothing is
  * processed twice (an event recorded processed is never run again; listeners run again only for an event whose
  * completion could not be recorded: they are at-least-once).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
@@ -13,6 +16,7 @@ import {
   Account,
   OnStripeEvent,
   StripeEvent,
+  stripeConnectEntities,
   type StripeConnectEvent,
 } from '../src/stripe-connect/index.js';
 import type { StripeSandbox } from '../src/stripe-sandbox/index.js';
@@ -28,6 +32,56 @@ const SECRET = 'whsec_durability_platform';
 const CONNECT_SECRET = 'whsec_durability_connect';
 
 const calls: string[] = [];
+const signer = new Stripe('sk_test_signer');
+
+async function sparePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The host app in a process of its own (`src/main.ts`, compiled by SWC as the tests are), ready to serve. */
+async function startAppProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', './test/support/swc-register.mjs', 'src/main.ts'],
+    { env: { ...process.env, ...env }, stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${env.PORT}/health`);
+      if (response.status < 500) return child;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the app did not start');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A signed delivery over real HTTP; 0 when the connection failed (the process died). */
+async function post(port: number, event: Stripe.Event): Promise<number> {
+  const payload = JSON.stringify(event);
+  const secret = event.account ? CONNECT_SECRET : SECRET;
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}${event.account ? CONNECT : PLATFORM}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Stripe-Signature': signer.webhooks.generateTestHeaderString({ payload, secret }),
+      },
+      body: payload,
+    });
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
 
 @Injectable()
 class RecordingListener {
@@ -37,7 +91,7 @@ class RecordingListener {
   }
 }
 
-describe('a database restart during a load, then redelivery', () => {
+describe('a killed process or a database restart during a load, then redelivery', () => {
   let postgres: PrivatePostgres;
   let sandbox: StripeSandbox;
   let stripe: Stripe;
@@ -89,7 +143,73 @@ describe('a database restart during a load, then redelivery', () => {
       () => 0,
     );
 
-  it('loses nothing and processes nothing twice', async () => {
+  it('a killed process: loses nothing and runs nothing recorded processed again', async () => {
+    const database = await startPrivatePostgres();
+    const port = await sparePort();
+    const env = {
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      STRIPE_SECRET_KEY: 'sk_test_killed',
+      STRIPE_API_BASE: sandbox.url,
+      STRIPE_WEBHOOK_SECRET: SECRET,
+      STRIPE_CONNECT_WEBHOOK_SECRET: CONNECT_SECRET,
+      AUTH_JWT_SECRET: 'a-secret-of-the-killed-process-test-0123456789',
+    };
+    let child = await startAppProcess(env);
+    try {
+      const first: number[] = [];
+      for (let i = 0; i < events.length; i += 10) {
+        const batch = events.slice(i, i + 10).map((event) => post(port, event));
+        if (i >= events.length / 3 && child.exitCode === null && !child.killed)
+          child.kill('SIGKILL');
+        first.push(...(await Promise.all(batch)));
+      }
+      expect(first.filter((status) => status !== 200).length).toBeGreaterThan(0);
+      child = await startAppProcess(env);
+      const db = new DataSource({
+        type: 'postgres',
+        url: database.url,
+        entities: stripeConnectEntities,
+      });
+      await db.initialize();
+      try {
+        const processedBefore = new Map(
+          (await db.getRepository(StripeEvent).findBy({ status: 'processed' })).map((e) => [
+            e.id,
+            e.attempts,
+          ]),
+        );
+        // Claims of the killed process keep their lease until it expires: let that time pass.
+        await db.query(
+          `UPDATE stripe_events SET processing_started_at = now() - interval '1 hour'
+           WHERE status <> 'processed' AND processing_started_at IS NOT NULL`,
+        );
+        const second = await Promise.all(events.map((event) => post(port, event)));
+        expect(second.filter((status) => status !== 200)).toEqual([]);
+        const stored = await db.getRepository(StripeEvent).find();
+        expect(stored.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+        expect(stored.filter((e) => e.status !== 'processed')).toEqual([]);
+        for (const event of stored)
+          if (processedBefore.has(event.id))
+            expect(event.attempts, event.id).toBe(processedBefore.get(event.id));
+        for (const id of accounts) {
+          const remote = await stripe.accounts.retrieve(id);
+          const [row] = await db.query<{ email: string; metadata: Record<string, string> }[]>(
+            'SELECT email, metadata FROM stripe_accounts WHERE id = $1',
+            [id],
+          );
+          expect(row).toEqual({ email: remote.email, metadata: remote.metadata });
+        }
+      } finally {
+        await db.destroy();
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await database.stop();
+    }
+  }, 120_000);
+
+  it('a database restart: loses nothing and processes nothing twice', async () => {
     expect(events.length).toBeGreaterThan(40);
     // The load, ten at a time; the database stops at once a third of the way in, and comes back.
     const first: number[] = [];
