@@ -221,7 +221,12 @@ export class MirrorService {
   /** Whether the platform may still read the account: Stripe's answer is the authorization now. */
   private async refetchAuthorization(accountId: string): Promise<DatedOp> {
     try {
-      const account = await this.stripe.accounts.retrieve(accountId);
+      // As the account: Stripe refuses this once the platform's access is revoked.
+      const account = await this.stripe.accounts.retrieve(
+        accountId,
+        {},
+        { stripeAccount: accountId },
+      );
       return {
         op: { family: 'authorization', accountId, authorized: true },
         at: stripeTimeOf(account),
