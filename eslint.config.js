@@ -42,7 +42,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'test/support/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -45,6 +45,10 @@ export {
   type WebhookEndpointKind,
 } from './webhooks/webhooks.service.js';
 export type { EventReplayFilter } from './webhooks/stripe-events.repository.js';
+export { MirrorService, type ApplyOptions, type DatedOp } from './webhooks/mirror.service.js';
+export type { MirrorFamily, MirrorOp } from './webhooks/mirror-op.js';
+export type { ExternalAccountList } from './accounts/account-mirror.js';
+export type { WriteOutcome } from './common/mirror-writer.js';
 export { DEFAULT_WEBHOOK_PATHS, type WebhookPaths } from './webhooks/webhooks.controller.js';
 export { verificationFieldsNeeded } from './accounts/account-mirror.js';
 export { stripeConnectEntities } from './entities.js';

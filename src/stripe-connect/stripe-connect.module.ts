@@ -18,6 +18,7 @@ import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.
 import { stripeConnectEntities } from './entities.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { EventSyncService } from './webhooks/event-sync.service.js';
+import { MirrorService } from './webhooks/mirror.service.js';
 import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constants.js';
@@ -47,6 +48,7 @@ const resolvedOptionsProvider: Provider = {
     StripeConnectExceptionFilter,
     StripeEventsRepository,
     EventSyncService,
+    MirrorService,
     WebhooksService,
     AccountsRepository,
     AccountsService,
@@ -67,6 +69,7 @@ const resolvedOptionsProvider: Provider = {
   ],
   exports: [
     WebhooksService,
+    MirrorService,
     AccountsService,
     VerificationService,
     OnboardingService,

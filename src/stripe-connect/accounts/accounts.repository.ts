@@ -1,86 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
-import { DataSource, type EntityManager } from 'typeorm';
-import { lockStripeObject, upsertSnapshot } from '../common/mirror-writer.js';
+import { DataSource } from 'typeorm';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
-import { accountValues, externalAccountValues } from './account-mirror.js';
+import { MirrorService } from '../webhooks/mirror.service.js';
+import { externalAccountListOf } from './account-mirror.js';
 import { Account } from './account.entity.js';
-import { ExternalAccount } from './external-account.entity.js';
 
 /** The queries of connected accounts and their external accounts. */
 @Injectable()
 export class AccountsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly mirror: MirrorService,
+  ) {}
 
   /**
-   * Writes an account snapshot and, when given, its complete list of external accounts (removing those
-   * Stripe no longer has). The owner column is not touched.
+   * An account answered by Stripe outside the webhook path, through the mirror's guarded write (a replayed
+   * answer is re-fetched first); with `ownerId`, the owner is set when missing and never replaced (a create
+   * flow racing the webhook ends with one row that has its owner).
    */
-  async writeSnapshot(
-    manager: EntityManager,
-    account: Stripe.Account,
-    externals: (Stripe.BankAccount | Stripe.Card)[] | null,
-    snapshotAt: Date,
-  ): Promise<void> {
-    await upsertSnapshot(
-      manager,
-      Account,
-      accountValues(account, snapshotAt) as Partial<Account> & { id: string },
+  async saveSnapshot(account: Stripe.Account, ownerId?: string): Promise<void> {
+    await this.mirror.saveAnswer(
+      { family: 'account', account, externals: externalAccountListOf(account) },
+      account,
     );
-    if (!externals) return;
-    for (const external of externals) {
-      await upsertSnapshot(
-        manager,
-        ExternalAccount,
-        externalAccountValues(external, account.id, snapshotAt) as Partial<ExternalAccount> & {
-          id: string;
-        },
-      );
+    if (ownerId) {
+      await this.dataSource
+        .createQueryBuilder()
+        .update(Account)
+        .set({ userId: ownerId })
+        .where('id = :id AND user_id IS NULL', { id: account.id })
+        .execute();
     }
-    const query = manager
-      .createQueryBuilder()
-      .delete()
-      .from(ExternalAccount)
-      .where('account_id = :account', { account: account.id })
-      .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at: snapshotAt });
-    if (externals.length)
-      query.andWhere('id NOT IN (:...kept)', { kept: externals.map((e) => e.id) });
-    await query.execute();
   }
 
-  /**
-   * A snapshot fetched or answered by Stripe outside the webhook path: written unless the row already holds
-   * a newer one; with `ownerId`, the owner is set when missing and never replaced (a create flow racing the
-   * webhook ends with one row that has its owner).
-   */
-  async saveSnapshot(account: Stripe.Account, snapshotAt: Date, ownerId?: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await lockStripeObject(manager, account.id);
-      const current = await manager
-        .createQueryBuilder(Account, 'a')
-        .select('a.snapshotAt', 'snapshotAt')
-        .where('a.id = :id', { id: account.id })
-        .setLock('pessimistic_write')
-        .getRawOne<{ snapshotAt: Date | null }>();
-      const newer =
-        current?.snapshotAt && new Date(current.snapshotAt).getTime() > snapshotAt.getTime();
-      if (!newer)
-        await this.writeSnapshot(
-          manager,
-          account,
-          account.external_accounts?.data ?? null,
-          snapshotAt,
-        );
-      if (ownerId) {
-        await manager
-          .createQueryBuilder()
-          .update(Account)
-          .set({ userId: ownerId })
-          .where('id = :id AND user_id IS NULL', { id: account.id })
-          .execute();
-      }
-    });
+  /** The platform's authorization on the account, as Stripe answered at `at` (guarded by its own time). */
+  saveAuthorization(accountId: string, authorized: boolean, at: Date): Promise<void> {
+    return this.mirror.applyDated([
+      { op: { family: 'authorization', accountId, authorized }, at, fresh: true },
+    ]);
   }
 
   /** The account a user created with an Idempotency-Key (kept in its metadata), if any. */

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { AccountNotFoundError, FormValidationError } from '../common/stripe-connect.errors.js';
 import { callStripe } from '../stripe/stripe-errors.js';
-import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
@@ -41,10 +40,6 @@ const FORM_FIELDS: Record<string, string> = {
 };
 
 /** The Stripe time a freshly created account's snapshot stands for. */
-function snapshotTime(account: Stripe.Account): Date {
-  return new Date((account.created ?? Math.floor(Date.now() / 1000)) * 1000);
-}
-
 @Injectable()
 export class AccountsService {
   private readonly logger = new Logger(AccountsService.name);
@@ -143,12 +138,12 @@ export class AccountsService {
         { '': 'company.representative' },
       ).catch(async (error: unknown) => {
         // The account exists at Stripe: keep it, owned, so the follow-up form can complete it.
-        await this.accounts.saveSnapshot(account, snapshotTime(account), user.id);
+        await this.accounts.saveSnapshot(account, user.id);
         throw error;
       });
       account = await callStripe(() => this.stripe.accounts.retrieve(account.id));
     }
-    await this.accounts.saveSnapshot(account, snapshotTime(account), user.id);
+    await this.accounts.saveSnapshot(account, user.id);
     this.logger.log(
       `custom account ${account.id} created for user ${user.id} (${rule.country}, ${form.businessType})`,
     );
@@ -159,7 +154,7 @@ export class AccountsService {
   async ensureMirrored(id: string): Promise<void> {
     if (await this.accounts.exists(id)) return;
     const account = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.accounts.saveSnapshot(account, stripeTimeOf(account));
+    await this.accounts.saveSnapshot(account);
   }
 
   /** The account's external accounts, from the mirror. */
@@ -204,7 +199,7 @@ export class AccountsService {
       { external_account: 'bankAccount', default_for_currency: 'defaultForCurrency' },
     );
     const fresh = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.accounts.saveSnapshot(fresh, stripeTimeOf(fresh));
+    await this.accounts.saveSnapshot(fresh);
     const mirrored = (await this.get(user, id)).externalAccounts?.find((e) => e.id === created.id);
     if (!mirrored) throw new Error(`External account ${created.id} was not mirrored`);
     return mirrored;

@@ -24,7 +24,6 @@ import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions, StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
-import { Account as AccountEntity } from './account.entity.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService } from './accounts.service.js';
 import { countryRule } from './country-rules.js';
@@ -92,11 +91,7 @@ export class OnboardingService {
         : {}),
     };
     const account = await callStripe(() => this.stripe.accounts.create(params));
-    await this.repository.saveSnapshot(
-      account,
-      new Date((account.created ?? Math.floor(Date.now() / 1000)) * 1000),
-      user.id,
-    );
+    await this.repository.saveSnapshot(account, user.id);
     this.logger.log(`${form.type} account ${account.id} created for user ${user.id}`);
     const stored = await this.accounts.get(user, account.id);
     return { account: stored, link: await this.link(user, stored, 'account_onboarding') };
@@ -163,7 +158,7 @@ export class OnboardingService {
     const user = { id: payload.userId, platform: false };
     await this.accounts.get(user, payload.accountId!);
     const fresh = await callStripe(() => this.stripe.accounts.retrieve(payload.accountId!));
-    await this.repository.saveSnapshot(fresh, stripeTimeOf(fresh));
+    await this.repository.saveSnapshot(fresh);
     return this.accounts.get(user, payload.accountId!);
   }
 
@@ -238,10 +233,8 @@ export class OnboardingService {
     );
     const accountId = token.stripe_user_id!;
     const account = await callStripe(() => this.stripe.accounts.retrieve(accountId));
-    await this.repository.saveSnapshot(account, stripeTimeOf(account), payload.userId);
-    await this.dataSource
-      .getRepository(AccountEntity)
-      .update({ id: accountId }, { authorized: true });
+    await this.repository.saveSnapshot(account, payload.userId);
+    await this.repository.saveAuthorization(accountId, true, stripeTimeOf(token));
     this.logger.log(
       `standard account ${accountId} connected through OAuth for user ${payload.userId}`,
     );
@@ -252,12 +245,10 @@ export class OnboardingService {
   async deauthorize(user: StripeConnectUser, id: string): Promise<Account> {
     const account = await this.accounts.get(user, id);
     if (!account.authorized) throw new AccountNotFoundError(id);
-    await callStripe(() =>
+    const answer = await callStripe(() =>
       this.stripe.oauth.deauthorize({ client_id: this.clientId(), stripe_user_id: account.id }),
     );
-    await this.dataSource
-      .getRepository(AccountEntity)
-      .update({ id: account.id }, { authorized: false });
+    await this.repository.saveAuthorization(account.id, false, stripeTimeOf(answer));
     this.logger.log(
       `account ${account.id} deauthorized by ${user.platform ? 'the platform' : `user ${user.id}`}`,
     );

@@ -8,7 +8,6 @@ import { FormValidationError } from '../common/stripe-connect.errors.js';
 import type { FieldErrors } from '../common/validation.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
-import { stripeTimeOf } from '../stripe/stripe-time.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService, clientIp, type RequestMeta } from './accounts.service.js';
@@ -270,7 +269,7 @@ export class VerificationService {
       }
     }
     const after = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.repository.saveSnapshot(after, stripeTimeOf(after));
+    await this.repository.saveSnapshot(after);
     return this.describe(after);
   }
 

@@ -6,6 +6,7 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { MirrorService } from '../webhooks/mirror.service.js';
 import Stripe from 'stripe';
 import { DataSource, IsNull } from 'typeorm';
 import { Account } from '../accounts/account.entity.js';
@@ -33,6 +34,7 @@ export class CustomersService {
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly mirror: MirrorService,
   ) {}
 
   /** The user's customer on the account (or on the platform), if there is one. */
@@ -88,21 +90,20 @@ export class CustomersService {
         ...(accountId ? { stripeAccount: accountId } : {}),
       }),
     );
+    // The customer as Stripe holds it (a replayed answer is re-fetched), guarded by its time.
+    await this.mirror.saveAnswer(
+      { family: 'customer', accountId, customer: remote, deleted: false },
+      remote,
+    );
     await this.dataSource.transaction(async (manager) => {
-      await manager.upsert(
-        Customer,
-        {
-          id: remote.id,
-          livemode: remote.livemode,
-          raw: remote as never,
-          snapshotAt: new Date(remote.created * 1000),
-          accountId,
-          userId: accountId ? null : userId,
-          email: remote.email ?? null,
-          currency: remote.currency ?? null,
-        },
-        { conflictPaths: ['id'] },
-      );
+      if (!accountId) {
+        await manager
+          .createQueryBuilder()
+          .update(Customer)
+          .set({ userId })
+          .where('id = :id AND user_id IS NULL', { id: remote.id })
+          .execute();
+      }
       if (!accountId) return;
       if (replaces) {
         await manager.update(UserAccount, { userId, accountId }, { customerId: remote.id });

@@ -5,15 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { MirrorService } from '../webhooks/mirror.service.js';
 import type Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
-import {
-  lockStripeObject,
-  saveUnlessNewer,
-  snapshotOf,
-  upsertSnapshot,
-} from '../common/mirror-writer.js';
 import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
 import { chargeAmountProblem, payoutAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
@@ -48,29 +43,16 @@ export class TransfersService {
     @InjectStripeClient() private readonly stripe: Stripe,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accounts: AccountsService,
+    private readonly mirror: MirrorService,
   ) {}
 
-  /** The transfer and its reversals in one transaction, serialized with the webhook path's writes of it. */
+  /**
+   * Writes the answer's transfer (and its reversals) to the mirror (re-fetched when Stripe replayed the
+   * answer), and answers with what Stripe answered.
+   */
   private async saveTransfer(transfer: Stripe.Transfer): Promise<Transfer> {
-    const at = stripeTimeOf(transfer);
-    await this.dataSource.transaction(async (manager) => {
-      await lockStripeObject(manager, transfer.id);
-      const current = await snapshotOf(manager, Transfer, transfer.id);
-      if (current && current.getTime() > at.getTime()) return;
-      await upsertSnapshot(
-        manager,
-        Transfer,
-        transferValues(transfer, at) as Partial<Transfer> & { id: string },
-      );
-      for (const reversal of transfer.reversals?.data ?? []) {
-        await upsertSnapshot(
-          manager,
-          TransferReversal,
-          reversalValues(reversal, at) as Partial<TransferReversal> & { id: string },
-        );
-      }
-    });
-    return this.dataSource.getRepository(Transfer).findOneByOrFail({ id: transfer.id });
+    await this.mirror.saveAnswer({ family: 'transfer', transfer }, transfer);
+    return Object.assign(new Transfer(), transferValues(transfer, stripeTimeOf(transfer)));
   }
 
   async create(form: CreateTransferDto, idempotencyKey: string = randomUUID()): Promise<Transfer> {
@@ -100,14 +82,18 @@ export class TransfersService {
     return this.saveTransfer(transfer);
   }
 
+  /**
+   * Reverses all or part of a transfer. With an idempotency key, Stripe decides (a retry answers as the first
+   * request did); without one, what remains is checked here first.
+   */
   async reverse(
     id: string,
     amount: number | undefined,
-    idempotencyKey: string = randomUUID(),
+    idempotencyKey?: string,
   ): Promise<TransferReversal> {
     const local = await this.dataSource.getRepository(Transfer).findOneBy({ id });
     if (!local) throw new TransferNotFoundError(id);
-    if (amount !== undefined && amount > local.amount - local.amountReversed) {
+    if (!idempotencyKey && amount !== undefined && amount > local.amount - local.amountReversed) {
       throw new FormValidationError({
         amount: [
           `amount cannot exceed what remains of the transfer (${local.amount - local.amountReversed})`,
@@ -116,11 +102,16 @@ export class TransfersService {
     }
     const reversal = await callStripe(() =>
       this.stripe.transfers.createReversal(id, amount !== undefined ? { amount } : {}, {
-        idempotencyKey,
+        idempotencyKey: idempotencyKey ?? randomUUID(),
       }),
     );
-    await this.saveTransfer(await callStripe(() => this.stripe.transfers.retrieve(id)));
-    return this.dataSource.getRepository(TransferReversal).findOneByOrFail({ id: reversal.id });
+    // The transfer as Stripe holds it now (with its reversals), never a replay.
+    const transfer = await callStripe(() => this.stripe.transfers.retrieve(id));
+    await this.mirror.saveAnswer({ family: 'transfer', transfer }, transfer);
+    return Object.assign(
+      new TransferReversal(),
+      reversalValues(reversal, stripeTimeOf(reversal), transfer.livemode),
+    );
   }
 
   /** A payout of the account's available balance to its bank (the documentation's "Manually paying out a Custom account"). */
@@ -150,13 +141,8 @@ export class TransfersService {
     this.logger.log(
       `payout ${payout.id} of ${form.amount} ${form.currency} from ${accountId}: ${payout.status}`,
     );
-    await saveUnlessNewer(
-      this.dataSource,
-      Payout,
-      payoutValues(payout, accountId, stripeTimeOf(payout)) as Partial<Payout> & { id: string },
-      stripeTimeOf(payout),
-    );
-    return this.dataSource.getRepository(Payout).findOneByOrFail({ id: payout.id });
+    await this.mirror.saveAnswer({ family: 'payout', accountId, payout }, payout);
+    return Object.assign(new Payout(), payoutValues(payout, accountId, stripeTimeOf(payout)));
   }
 
   async payouts(user: StripeConnectUser, accountId: string): Promise<Payout[]> {
