@@ -1,4 +1,11 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type ValidationError,
+} from '@nestjs/common';
+import { inputProblems } from './input-hygiene.js';
 
 /** Field errors keyed by the request's own field names, dotted for nesting (`individual.dob.year`). */
 export type FieldErrors = Record<string, string[]>;
@@ -30,14 +37,31 @@ export function validationFailed(
 }
 
 /**
- * The validation pipe the library's routes expect: unknown fields refused, payloads transformed into their
- * DTO classes, failures answered with field-level `errors`. A host uses it as its global pipe.
+ * The validation pipe of the library's routes (each controller carries it, so the host need not install one):
+ * input no route accepts refused first (NUL, lone surrogates, deep nesting, prototype keys, null), unknown
+ * fields refused, payloads transformed into their DTO classes, failures answered with field-level `errors`.
  */
+@Injectable()
+export class StripeConnectValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => validationFailed(fieldErrorsOf(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'custom') return value;
+    const prefix = metadata.type === 'body' ? '' : (metadata.data ?? '');
+    const problems = inputProblems(value, prefix);
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    return super.transform(value, metadata);
+  }
+}
+
+/** The library's validation pipe, for a host that wants the same behaviour on its own routes. */
 export function createStripeConnectValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => validationFailed(fieldErrorsOf(errors)),
-  });
+  return new StripeConnectValidationPipe();
 }
