@@ -83,7 +83,10 @@ export class AppModule {
       ],
       controllers: [HealthController],
       providers: [
-        { provide: AuthSettings, useValue: new AuthSettings(config.auth.jwtSecret) },
+        {
+          provide: AuthSettings,
+          useValue: new AuthSettings(config.auth.jwtSecret, config.auth.maxLifetimeSeconds),
+        },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
     };

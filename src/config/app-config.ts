@@ -34,6 +34,8 @@ export interface AuthConfig {
   jwtSecret: string;
   /** True when no AUTH_JWT_SECRET was given and the well-known development secret is in use. */
   developmentSecret: boolean;
+  /** The longest lifetime a bearer token may have, in seconds (`AUTH_JWT_MAX_LIFETIME`, default 86400). */
+  maxLifetimeSeconds?: number;
 }
 
 export interface OnboardingConfig {
@@ -151,15 +153,20 @@ function loadStripeConfig(env: Env, problems: string[]): StripeConfig {
 }
 
 export function loadAuthConfig(env: Env, problems: string[] = []): AuthConfig {
+  const rawLifetime = value(env, 'AUTH_JWT_MAX_LIFETIME');
+  const maxLifetimeSeconds = rawLifetime === undefined ? 86_400 : Number(rawLifetime);
+  if (rawLifetime !== undefined && (!/^\d+$/.test(rawLifetime) || maxLifetimeSeconds < 60)) {
+    problems.push('AUTH_JWT_MAX_LIFETIME must be a whole number of seconds, at least 60');
+  }
   const jwtSecret = value(env, 'AUTH_JWT_SECRET');
   if (jwtSecret !== undefined) {
     if (jwtSecret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
-    return { jwtSecret, developmentSecret: false };
+    return { jwtSecret, developmentSecret: false, maxLifetimeSeconds };
   }
   if (value(env, 'STRIPE_SECRET_KEY') !== undefined) {
     problems.push('AUTH_JWT_SECRET is required when STRIPE_SECRET_KEY is set');
   }
-  return { jwtSecret: DEVELOPMENT_JWT_SECRET, developmentSecret: true };
+  return { jwtSecret: DEVELOPMENT_JWT_SECRET, developmentSecret: true, maxLifetimeSeconds };
 }
 
 function loadPort(env: Env, problems: string[]): number {

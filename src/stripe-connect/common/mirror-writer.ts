@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { storableText } from './postgres-text.js';
 
 /**
  * Inserts or updates a mirrored row in one statement, and only when the row holds no newer snapshot:
@@ -9,8 +10,10 @@ import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typ
 export async function upsertSnapshot<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
-  values: Partial<T> & { id: string },
+  given: Partial<T> & { id: string },
 ): Promise<void> {
+  // Whatever Stripe sent, the row must be storable: NUL and lone surrogates become U+FFFD.
+  const values = storableText(given);
   const metadata = manager.connection.getMetadata(entity);
   const table = metadata.tableName;
   const columns = Object.keys(values)

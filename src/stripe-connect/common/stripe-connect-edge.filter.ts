@@ -26,6 +26,9 @@ export class StripeConnectEdgeFilter extends BaseExceptionFilter {
       return super.catch(error, host);
     const response = host.switchToHttp().getResponse<Response>();
     const body = stripeConnectErrorBody(error, this.edgeLogger);
+    // A webhook delivery refused before it reached the endpoint (too large, not JSON): say so to the operator.
+    if (!path.startsWith('/connect') && body.statusCode < 500)
+      this.edgeLogger.warn(`webhook refused at ${path}: ${body.code} (HTTP ${body.statusCode})`);
     if (response.headersSent) {
       response.end();
       return;
