@@ -15,14 +15,23 @@ export function stripeConnectOptions(
   stripe: StripeConfig,
   sandbox?: EmbeddedSandbox,
   onboarding?: OnboardingConfig,
+  rateLimitPerMinute?: number,
 ): StripeConnectModuleOptions {
+  const limits: Pick<StripeConnectModuleOptions, 'rateLimit'> =
+    rateLimitPerMinute === undefined
+      ? {}
+      : {
+          rateLimit:
+            rateLimitPerMinute === 0 ? false : { limit: rateLimitPerMinute, ttlMs: 60_000 },
+        };
   const hosted = onboarding
     ? {
+        ...limits,
         publicUrl: onboarding.publicUrl,
         ...(onboarding.returnUrl ? { onboardingReturnUrl: onboarding.returnUrl } : {}),
         ...(onboarding.oauthClientId ? { oauthClientId: onboarding.oauthClientId } : {}),
       }
-    : {};
+    : limits;
   if (stripe.kind === 'unavailable') return { withoutStripe: { reason: stripe.reason }, ...hosted };
   return {
     ...hosted,
@@ -77,7 +86,12 @@ export class AppModule {
           imports: [sandboxModule],
           inject: sandboxProviders.length ? [EmbeddedSandbox] : [],
           useFactory: (sandbox?: EmbeddedSandbox) =>
-            stripeConnectOptions(config.stripe, sandbox, config.onboarding),
+            stripeConnectOptions(
+              config.stripe,
+              sandbox,
+              config.onboarding,
+              config.rateLimitPerMinute,
+            ),
         }),
         sandboxModule,
       ],

@@ -57,6 +57,11 @@ export interface AppConfig {
   database: DatabaseConfig;
   stripe: StripeConfig;
   auth: AuthConfig;
+  /**
+   * Requests per minute per route and caller on the routes that mint links, states and tokens or create
+   * accounts (`RATE_LIMIT_PER_MINUTE`, default 30; 0 switches the limit off).
+   */
+  rateLimitPerMinute?: number;
 }
 
 export class ConfigError extends Error {
@@ -204,6 +209,14 @@ function loadOnboardingConfig(env: Env, port: number, problems: string[]): Onboa
   };
 }
 
+function loadRateLimit(env: Env, problems: string[]): number {
+  const raw = value(env, 'RATE_LIMIT_PER_MINUTE');
+  if (raw === undefined) return 30;
+  if (!/^\d{1,6}$/.test(raw))
+    problems.push('RATE_LIMIT_PER_MINUTE must be a whole number (0: off)');
+  return Number(raw);
+}
+
 /** Reads and validates the whole configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
@@ -216,6 +229,7 @@ export function loadConfig(env: Env): AppConfig {
     database: loadDatabaseConfig(env, problems),
     stripe: loadStripeConfig(env, problems),
     auth: loadAuthConfig(env, problems),
+    rateLimitPerMinute: loadRateLimit(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

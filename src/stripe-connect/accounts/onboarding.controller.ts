@@ -125,7 +125,7 @@ export class OnboardingController {
   @StripeConnectPublic()
   @UseGuards(StripeConnectThrottlerGuard)
   @ApiExcludeEndpoint()
-  async refresh(@Query('state') state: string | undefined, @Res() res: Response): Promise<void> {
+  async refresh(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     const link = await this.onboarding.refresh(state);
     res.redirect(303, link.url);
   }
@@ -135,7 +135,7 @@ export class OnboardingController {
   @StripeConnectPublic()
   @UseGuards(StripeConnectThrottlerGuard)
   @ApiExcludeEndpoint()
-  async returned(@Query('state') state: string | undefined, @Res() res: Response): Promise<void> {
+  async returned(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     this.finish(res, await this.onboarding.returned(state));
   }
 
@@ -145,7 +145,8 @@ export class OnboardingController {
   @UseGuards(StripeConnectThrottlerGuard)
   @ApiExcludeEndpoint()
   async oauthCallback(
-    @Query() query: { code?: string; state?: string; error?: string; error_description?: string },
+    @Query()
+    query: { code?: unknown; state?: unknown; error?: unknown; error_description?: unknown },
     @Res() res: Response,
   ): Promise<void> {
     this.finish(res, await this.onboarding.oauthCallback(query));

@@ -27,14 +27,29 @@ export function textProblem(value: string): string | null {
 }
 
 function push(errors: FieldErrors, field: string, message: string): void {
-  (errors[field || 'body'] ??= []).push(message);
+  // Own properties only: a field named `toString` must not find Object.prototype's.
+  const key = field || 'body';
+  // defineProperty: assigning `errors['__proto__']` would set the prototype instead of a field.
+  if (!Object.hasOwn(errors, key))
+    Object.defineProperty(errors, key, {
+      value: [],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  errors[key].push(message);
 }
 
 /**
  * Every problem of a parsed input (body, query or path parameters), keyed by dotted field path (`prefix`
- * first). Stops early on very large or deep input: a few errors are enough to refuse it.
+ * first). Stops early on very large or deep input: a few errors are enough to refuse it. `prototypes: false`
+ * for input already transformed into DTO classes (a host's global pipe ran first).
  */
-export function inputProblems(input: unknown, prefix = ''): FieldErrors {
+export function inputProblems(
+  input: unknown,
+  prefix = '',
+  { prototypes = true }: { prototypes?: boolean } = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   let nodes = 0;
   const visit = (value: unknown, path: string, depth: number): void => {
@@ -54,6 +69,12 @@ export function inputProblems(input: unknown, prefix = ''): FieldErrors {
       return;
     }
     if (typeof value !== 'object') return;
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (prototypes && proto !== Object.prototype && proto !== null && proto !== Array.prototype) {
+      // A parser that assigned a `__proto__` key gave the object another prototype.
+      push(errors, path, 'has a field name that is not accepted (__proto__)');
+      return;
+    }
     if (depth >= MAX_INPUT_DEPTH) {
       push(errors, path, `nests deeper than ${MAX_INPUT_DEPTH} levels`);
       return;

@@ -25,10 +25,15 @@ export class StripeConnectEdgeFilter extends BaseExceptionFilter {
     if (!this.prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)))
       return super.catch(error, host);
     const response = host.switchToHttp().getResponse<Response>();
-    const body = stripeConnectErrorBody(error, this.edgeLogger);
-    // A webhook delivery refused before it reached the endpoint (too large, not JSON): say so to the operator.
-    if (!path.startsWith('/connect') && body.statusCode < 500)
-      this.edgeLogger.warn(`webhook refused at ${path}: ${body.code} (HTTP ${body.statusCode})`);
+    let body = stripeConnectErrorBody(error, this.edgeLogger);
+    // A webhook delivery refused before it reached the endpoint (body not JSON, too large): answered and
+    // logged as the endpoint itself would.
+    if (!path.startsWith('/connect') && body.statusCode < 500) {
+      if (body.statusCode === 400)
+        body = { statusCode: 400, message: 'The body is not JSON', code: 'invalid_payload' };
+      const reason = body.statusCode === 400 ? 'not_json' : body.code;
+      this.edgeLogger.warn(`webhook refused at ${path}: ${reason} (no readable event id)`);
+    }
     if (response.headersSent) {
       response.end();
       return;

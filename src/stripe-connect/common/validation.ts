@@ -10,18 +10,31 @@ import { inputProblems } from './input-hygiene.js';
 /** Field errors keyed by the request's own field names, dotted for nesting (`individual.dob.year`). */
 export type FieldErrors = Record<string, string[]>;
 
+/** Adds messages to a field's list; own properties only, so a field named `toString` is just a field. */
+export function addFieldErrors(errors: FieldErrors, field: string, messages: string[]): void {
+  // defineProperty: assigning `errors['__proto__']` would set the prototype instead of a field.
+  if (!Object.hasOwn(errors, field))
+    Object.defineProperty(errors, field, {
+      value: [],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  errors[field].push(...messages);
+}
+
 /** Flattens class-validator's tree into `{ 'individual.dob.year': ['…'] }`. */
 export function fieldErrorsOf(errors: ValidationError[], parent = ''): FieldErrors {
   const result: FieldErrors = {};
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     const messages = Object.values(error.constraints ?? {});
-    if (messages.length) (result[path] ??= []).push(...messages);
+    if (messages.length) addFieldErrors(result, path, messages);
     if (error.children?.length) {
       for (const [childPath, childMessages] of Object.entries(
         fieldErrorsOf(error.children, path),
       )) {
-        (result[childPath] ??= []).push(...childMessages);
+        addFieldErrors(result, childPath, childMessages);
       }
     }
   }
@@ -55,7 +68,7 @@ export class StripeConnectValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'custom') return value;
     const prefix = metadata.type === 'body' ? '' : (metadata.data ?? '');
-    const problems = inputProblems(value, prefix);
+    const problems = inputProblems(value, prefix, { prototypes: false });
     if (Object.keys(problems).length) throw validationFailed(problems);
     return super.transform(value, metadata);
   }
