@@ -25,7 +25,7 @@ export class StripeConnectThrottlerGuard extends ThrottlerGuard {
   ) {
     const rateLimit = options.rateLimit;
     super(
-      [{ name: 'stripe-connect', limit: rateLimit?.limit ?? 1, ttl: rateLimit?.ttlMs ?? 1 }],
+      [{ name: 'default', limit: rateLimit?.limit ?? 1, ttl: rateLimit?.ttlMs ?? 1 }],
       storage,
       reflector,
     );
