@@ -215,7 +215,7 @@ describe('fuzzing every route of the OpenAPI document', () => {
         }
       }
       expect(sent).toBeGreaterThan(300);
-      expect(failures).toEqual([]);
+      expect(failures, logs.text('error').slice(0, 4000)).toEqual([]);
       expect(logs.text('error')).toBe('');
     },
   );
