@@ -14,12 +14,18 @@ export { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constant
 export { InjectStripeClient } from './stripe/inject-stripe-client.decorator.js';
 export { ConnectUser } from './common/connect-user.decorator.js';
 export { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
+export { AccountOwnerOnly, PlatformOnly } from './common/route-access.decorator.js';
+export { StripeConnectThrottlerGuard } from './common/stripe-connect-throttler.guard.js';
+export { StripeConnectEdgeFilter } from './common/stripe-connect-edge.filter.js';
+export { storableText } from './common/postgres-text.js';
+export { IsStripeCurrency } from './stripe/is-stripe-currency.decorator.js';
 export {
   StripeConnectPublic,
   isStripeConnectPublicRoute,
 } from './common/stripe-connect-public.decorator.js';
 export {
   createStripeConnectValidationPipe,
+  StripeConnectValidationPipe,
   fieldErrorsOf,
   validationFailed,
   type FieldErrors,
@@ -31,6 +37,7 @@ export {
   StripeConnectError,
   StripeUnavailableError,
   WebhookSignatureError,
+  type WebhookRejectionReason,
 } from './common/stripe-connect.errors.js';
 export {
   OnStripeEvent,
@@ -137,6 +144,8 @@ export { UsedState } from './accounts/used-state.entity.js';
 export {
   chargeAmountProblem,
   currencyExponent,
+  isSupportedCurrency,
+  SUPPORTED_CURRENCIES,
   fromMinorUnits,
   MAXIMUM_AMOUNT,
   MINIMUM_CHARGE_AMOUNTS,

@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { AccountNotFoundError, FormValidationError } from '../common/stripe-connect.errors.js';
+import {
+  AccountNotFoundError,
+  FormValidationError,
+  StripeRequestError,
+} from '../common/stripe-connect.errors.js';
 import { callStripe } from '../stripe/stripe-errors.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
@@ -150,10 +154,24 @@ export class AccountsService {
     return (await this.accounts.findVisible(account.id, user))!;
   }
 
-  /** Makes sure the mirror has the account (fetched from Stripe when missing): money rows refer to it. */
-  async ensureMirrored(id: string): Promise<void> {
+  /**
+   * Makes sure the mirror has the account (fetched from Stripe when missing): money rows refer to it. With
+   * `field`, an account Stripe does not have is a 400 on that request field.
+   */
+  async ensureMirrored(id: string, field?: string): Promise<void> {
     if (await this.accounts.exists(id)) return;
-    const account = await callStripe(() => this.stripe.accounts.retrieve(id));
+    let account: Stripe.Account;
+    try {
+      account = await callStripe(() => this.stripe.accounts.retrieve(id));
+    } catch (error) {
+      // A request naming an account that does not exist: a bad parameter, on the caller's field.
+      if (field && error instanceof StripeRequestError && error.status === 404)
+        throw new FormValidationError(
+          { [field]: [`No such connected account: ${id}`] },
+          `No such connected account: ${id}`,
+        );
+      throw error;
+    }
     await this.accounts.saveSnapshot(account);
   }
 

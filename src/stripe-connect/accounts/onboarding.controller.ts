@@ -10,6 +10,7 @@ import {
   Res,
   UseFilters,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -24,6 +25,9 @@ import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import { StripeConnectPublic } from '../common/stripe-connect-public.decorator.js';
+import { AccountOwnerOnly } from '../common/route-access.decorator.js';
+import { StripeConnectThrottlerGuard } from '../common/stripe-connect-throttler.guard.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions, StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
@@ -41,6 +45,9 @@ import { OnboardingService } from './onboarding.service.js';
 /** Express and Standard accounts through Stripe's hosted onboarding, and OAuth. */
 @ApiTags('onboarding')
 @Controller('connect')
+// Every route: the library's guard (the public ones skip authentication, not the input checks), pipe, filter.
+@UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class OnboardingController {
   constructor(
@@ -49,7 +56,7 @@ export class OnboardingController {
   ) {}
 
   @Post('accounts')
-  @UseGuards(StripeConnectAuthGuard)
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: HostedAccountResponse })
   async create(
@@ -64,7 +71,8 @@ export class OnboardingController {
   }
 
   @Post('accounts/:id/onboarding-link')
-  @UseGuards(StripeConnectAuthGuard)
+  @AccountOwnerOnly()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @HttpCode(201)
   @ApiCreatedResponse({ type: OnboardingLinkResponse })
@@ -79,7 +87,8 @@ export class OnboardingController {
   }
 
   @Post('accounts/:id/login-link')
-  @UseGuards(StripeConnectAuthGuard)
+  @AccountOwnerOnly()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @HttpCode(201)
   @ApiCreatedResponse({ type: LoginLinkResponse })
@@ -91,7 +100,7 @@ export class OnboardingController {
   }
 
   @Post('accounts/:id/deauthorize')
-  @UseGuards(StripeConnectAuthGuard)
+  @AccountOwnerOnly()
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOkResponse({ type: AccountResponse })
@@ -103,7 +112,7 @@ export class OnboardingController {
   }
 
   @Get('oauth/authorize-url')
-  @UseGuards(StripeConnectAuthGuard)
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @ApiOkResponse({ type: AuthorizeUrlResponse })
   authorizeUrl(@ConnectUser() user: StripeConnectUser): AuthorizeUrlResponse {
@@ -114,8 +123,9 @@ export class OnboardingController {
   /** Where an expired or used Account Link sends the browser: on to a fresh link. */
   @Get('onboarding/refresh')
   @StripeConnectPublic()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiExcludeEndpoint()
-  async refresh(@Query('state') state: string | undefined, @Res() res: Response): Promise<void> {
+  async refresh(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     const link = await this.onboarding.refresh(state);
     res.redirect(303, link.url);
   }
@@ -123,17 +133,20 @@ export class OnboardingController {
   /** Where Stripe sends the browser after onboarding: back to the app (or the account, as JSON). */
   @Get('onboarding/return')
   @StripeConnectPublic()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiExcludeEndpoint()
-  async returned(@Query('state') state: string | undefined, @Res() res: Response): Promise<void> {
+  async returned(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     this.finish(res, await this.onboarding.returned(state));
   }
 
   /** Where Stripe's OAuth sends the browser: the account is connected and stored with its owner. */
   @Get('oauth/callback')
   @StripeConnectPublic()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiExcludeEndpoint()
   async oauthCallback(
-    @Query() query: { code?: string; state?: string; error?: string; error_description?: string },
+    @Query()
+    query: { code?: unknown; state?: unknown; error?: unknown; error_description?: unknown },
     @Res() res: Response,
   ): Promise<void> {
     this.finish(res, await this.onboarding.oauthCallback(query));

@@ -5,7 +5,7 @@
 import { Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { FormValidationError } from '../common/stripe-connect.errors.js';
-import type { FieldErrors } from '../common/validation.js';
+import { addFieldErrors, type FieldErrors } from '../common/validation.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
@@ -133,7 +133,7 @@ export class VerificationService {
     const fields = new Map(state.fields.map((f) => [f.name, f]));
     const errors: FieldErrors = {};
     const fail = (name: string, message: string): undefined => {
-      (errors[name] ??= []).push(message);
+      addFieldErrors(errors, name, [message]);
       return undefined;
     };
     if (!Object.keys(body).length && !files.length) fail('form', 'Nothing was submitted');

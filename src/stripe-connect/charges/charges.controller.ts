@@ -8,6 +8,7 @@ import {
   Post,
   UseFilters,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -21,7 +22,8 @@ import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import { PlatformOnlyError } from '../common/stripe-connect.errors.js';
-import { validationFailed } from '../common/validation.js';
+import { PlatformOnly } from '../common/route-access.decorator.js';
+import { StripeConnectValidationPipe, validationFailed } from '../common/validation.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { ChargesService } from './charges.service.js';
 import {
@@ -56,7 +58,9 @@ const KEY_HEADER = {
 @ApiTags('charges')
 @ApiBearerAuth()
 @Controller('connect/charges')
+@PlatformOnly()
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}

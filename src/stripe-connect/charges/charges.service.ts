@@ -90,8 +90,10 @@ export class ChargesService {
       errors.applicationFeeAmount = ['an application fee needs a destination or an account'];
     }
     if (Object.keys(errors).length) throw new FormValidationError(errors);
-    for (const id of [form.destination, form.account, form.onBehalfOf])
-      if (id) await this.accounts.ensureMirrored(id);
+    for (const field of ['destination', 'account', 'onBehalfOf'] as const) {
+      const id = form[field];
+      if (id) await this.accounts.ensureMirrored(id, field);
+    }
     const params: Stripe.PaymentIntentCreateParams = {
       amount: form.amount,
       currency: form.currency,

@@ -1,4 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { storableText } from './postgres-text.js';
 
 /**
  * What a guarded write did: `written`; `newer` (the row holds a newer state, left alone); `tie` (the row holds
@@ -37,10 +38,12 @@ export function newerThan(current: string, incoming: string, fresh: boolean): st
 export async function upsertGuarded<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
-  values: Partial<T> & { id: string },
+  given: Partial<T> & { id: string },
   at: Date,
   options: GuardOptions = {},
 ): Promise<WriteOutcome> {
+  // Whatever Stripe sent, the row must be storable: NUL and lone surrogates become U+FFFD.
+  const values = storableText(given);
   const metadata = manager.connection.getMetadata(entity);
   const table = `"${metadata.tableName}"`;
   const row = { ...values, snapshotAt: at } as Partial<T> & { id: string };

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  Post,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,6 +21,8 @@ import { idempotencyKeyOf, platformOnly } from '../charges/charges.controller.js
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
+import { AccountOwnerOnly, PlatformOnly } from '../common/route-access.decorator.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import {
   BalanceResponse,
@@ -36,7 +48,9 @@ const KEY_HEADER = {
 @ApiTags('transfers')
 @ApiBearerAuth()
 @Controller('connect/transfers')
+@PlatformOnly()
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class TransfersController {
   constructor(private readonly transfers: TransfersService) {}
@@ -71,7 +85,9 @@ export class TransfersController {
 @ApiTags('payouts')
 @ApiBearerAuth()
 @Controller('connect/accounts/:id')
+@AccountOwnerOnly()
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class PayoutsController {
   constructor(private readonly transfers: TransfersService) {}

@@ -59,7 +59,7 @@ export class TransfersService {
     const problem = chargeAmountProblem(form.amount, form.currency);
     if (problem && !problem.startsWith('must be at least'))
       throw new FormValidationError({ amount: [`amount ${problem}`] });
-    await this.accounts.ensureMirrored(form.destination);
+    await this.accounts.ensureMirrored(form.destination, 'destination');
     const transfer = await callStripe(
       () =>
         this.stripe.transfers.create(

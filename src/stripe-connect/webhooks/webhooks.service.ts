@@ -17,6 +17,7 @@ import {
   StripeConnectConfigError,
   StripeUnavailableError,
   WebhookSignatureError,
+  type WebhookRejectionReason,
 } from '../common/stripe-connect.errors.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
@@ -30,6 +31,8 @@ import {
   StripeEventsRepository,
   type EventReplayFilter,
 } from './stripe-events.repository.js';
+import { storableText } from '../common/postgres-text.js';
+import { readableEventId, verifyStripeWebhook } from './webhook-signature.js';
 
 export type WebhookEndpointKind = 'platform' | 'connect';
 /** `processed`: done now; `duplicate`: done before; `failed`: kept for redelivery; `busy`: another delivery still holds it. */
@@ -74,34 +77,41 @@ export class WebhooksService implements OnModuleInit {
     }
   }
 
-  /** Checks the `Stripe-Signature` header against every secret of the endpoint (several during a rotation). */
+  /**
+   * Checks the `Stripe-Signature` header against every secret of the endpoint (several during a rotation).
+   * A refusal is a 400 saying why (see webhook-signature.ts), logged at warn with the event id when readable.
+   */
   verify(kind: WebhookEndpointKind, rawBody: Buffer, signature: string | undefined): Stripe.Event {
-    if (!signature) throw new WebhookSignatureError('Missing Stripe-Signature header');
     if (!this.options.stripe.available)
       throw new StripeUnavailableError(this.options.stripe.reason);
     const secrets =
       kind === 'platform'
         ? this.options.stripe.webhookSecrets
         : this.options.stripe.connectWebhookSecrets;
-    let lastError: unknown;
-    for (const secret of secrets) {
-      try {
-        return this.stripe.webhooks.constructEvent(
-          rawBody,
-          signature,
-          secret,
-          SIGNATURE_TOLERANCE_SECONDS,
-        );
-      } catch (error) {
-        lastError = error;
-      }
+    try {
+      return verifyStripeWebhook(
+        this.stripe,
+        secrets,
+        rawBody,
+        signature,
+        SIGNATURE_TOLERANCE_SECONDS,
+      );
+    } catch (error) {
+      if (error instanceof WebhookSignatureError || error instanceof InvalidWebhookPayloadError)
+        this.rejected(kind, error.reason, readableEventId(rawBody));
+      throw error;
     }
-    const reason = lastError instanceof Error ? lastError.message : '';
-    if (/tolerance/i.test(reason))
-      throw new WebhookSignatureError('Signature timestamp is outside the tolerance zone');
-    if (/JSON|Unexpected token/i.test(reason))
-      throw new InvalidWebhookPayloadError('The body is not a Stripe event');
-    throw new WebhookSignatureError('No valid signature for this endpoint');
+  }
+
+  /** One warn line per refused delivery: endpoint, reason, event id when readable. Never the body or header. */
+  rejected(
+    kind: WebhookEndpointKind,
+    reason: WebhookRejectionReason,
+    eventId: string | null,
+  ): void {
+    this.logger.warn(
+      `${kind} webhook refused: ${reason}${eventId ? ` (${eventId})` : ' (no readable event id)'}`,
+    );
   }
 
   /** A delivery: verified, stored once, processed once. */
@@ -110,14 +120,8 @@ export class WebhooksService implements OnModuleInit {
     rawBody: Buffer,
     signature: string | undefined,
   ): Promise<{ event: Stripe.Event; outcome: EventOutcome }> {
-    const event = this.verify(kind, rawBody, signature);
-    if (
-      typeof event.id !== 'string' ||
-      !event.id.startsWith('evt_') ||
-      typeof event.type !== 'string'
-    ) {
-      throw new InvalidWebhookPayloadError('The body is not a Stripe event');
-    }
+    // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable, or the event would fail for ever.
+    const event = storableText(this.verify(kind, rawBody, signature));
     await this.events.insertOnce(event);
     const outcome = await this.handle(event.id);
     this.logger.log(`${event.id} ${event.type} ${event.account ?? 'platform'}: ${outcome}`);
