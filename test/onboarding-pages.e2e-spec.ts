@@ -105,6 +105,19 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('#accounts').textContent()).toContain('no seller account');
     await choose(page, 'United States', 'An individual');
     const about = page.getByRole('group', { name: 'About you' });
+    // Sent empty, each required field shows its own error (not one for the whole group).
+    await page.getByRole('button', { name: 'Create my seller account' }).click();
+    await page.locator('#error-summary').waitFor({ state: 'visible' });
+    expect(await about.getByLabel('First name').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#field-individual-firstName-error').textContent()).toContain(
+      'firstName',
+    );
+    expect(
+      await page
+        .getByRole('group', { name: 'Bank account for payouts' })
+        .getByLabel('Account holder name')
+        .getAttribute('aria-invalid'),
+    ).toBe('true');
     await about.getByLabel('First name').fill('Sam');
     await about.getByLabel('Last name').fill('Seller');
     await about.getByLabel('Email', { exact: true }).fill('sam@example.com');

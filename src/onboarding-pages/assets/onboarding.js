@@ -273,11 +273,15 @@ document.addEventListener('click', (event) => {
   target.scrollIntoView({ block: 'center' });
 });
 
-function setPath(target, name, value) {
-  const path = name.split('.');
+/** The object that holds the field `name` (`individual.address` for `individual.address.city`), created. */
+function groupOf(target, name) {
   let node = target;
-  for (const key of path.slice(0, -1)) node = node[key] = node[key] || {};
-  node[path[path.length - 1]] = value;
+  for (const key of name.split('.').slice(0, -1)) node = node[key] = node[key] || {};
+  return node;
+}
+
+function setPath(target, name, value) {
+  groupOf(target, name)[name.split('.').pop()] = value;
 }
 
 /** The initial form as the JSON body of `POST /connect/accounts/custom`. */
@@ -290,7 +294,12 @@ function initialBody(form, description) {
       continue;
     }
     const value = input.value.trim();
-    if (!value) continue;
+    if (!value) {
+      // A required field left empty still sends its group (`individual: {}`), so the 400 names this field
+      // rather than the whole group, and the error shows next to it.
+      if (field.required) groupOf(body, field.name);
+      continue;
+    }
     if (field.format === 'day-month-year') {
       const [year, month, day] = value.split('-').map(Number);
       setPath(body, field.name, { day, month, year });
