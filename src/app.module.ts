@@ -84,6 +84,8 @@ export class AppModule {
         EventEmitterModule.forRoot({ wildcard: true, delimiter: '.' }),
         StripeConnectModule.forRootAsync({
           isGlobal: true,
+          // The onboarding pages' own routes answer errors in the library's shape too.
+          errorShapePaths: ['/onboarding'],
           imports: [sandboxModule],
           inject: sandboxProviders.length ? [EmbeddedSandbox] : [],
           useFactory: (sandbox?: EmbeddedSandbox) =>

@@ -87,6 +87,10 @@ const TABLE: Record<string, Row> = {
     body: { amount: 100, currency: 'usd' },
     expect: [201, 400],
   },
+  'GET /connect/onboarding/countries': { access: 'user', expect: [200] },
+  'GET /connect/onboarding/countries/{country}/form': { access: 'user', expect: [200] },
+  // The onboarding pages' sign-in exchange: its token is the authentication; an empty body is a 400.
+  'POST /onboarding/session': { access: 'public', expect: [400] },
   'POST /stripe/webhooks': { access: 'signature', expect: [400] },
   'POST /stripe/webhooks/connect': { access: 'signature', expect: [400] },
 };
@@ -138,7 +142,7 @@ describe('the authorization table', () => {
               ? (ids.transfer ?? 'tr_missing')
               : ids.account;
         const send = async (authorization: string | null, body?: object) => {
-          const url = fillPath(route.path, { id: idFor() });
+          const url = fillPath(route.path, { id: idFor(), country: 'US' });
           let call = request(server)[route.method](url);
           if (authorization) call = call.set('Authorization', authorization);
           if (route.method !== 'get' && body !== undefined) call = call.send(body);

@@ -8,5 +8,10 @@ export const STRIPE_CONNECT_PUBLIC = 'stripe-connect:public';
 export const STRIPE_CONNECT_USER = 'stripeConnectUser';
 /** Path prefixes of the library's routes (`/connect` and the webhook paths), for its global edge filter. */
 export const STRIPE_CONNECT_ROUTE_PREFIXES = Symbol('STRIPE_CONNECT_ROUTE_PREFIXES');
+/** Paths answered in the library's error shape before a route runs (`all`), and which of them are webhooks. */
+export interface StripeConnectRoutePrefixes {
+  all: string[];
+  webhooks: string[];
+}
 /** The request counts of the library's rate limits (@nestjs/throttler's in-memory storage). */
 export const STRIPE_CONNECT_THROTTLER_STORAGE = Symbol('STRIPE_CONNECT_THROTTLER_STORAGE');

@@ -1,5 +1,8 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { STRIPE_CONNECT_ROUTE_PREFIXES } from './stripe-connect.constants.js';
+import {
+  STRIPE_CONNECT_ROUTE_PREFIXES,
+  type StripeConnectRoutePrefixes,
+} from './stripe-connect.constants.js';
 import type { StripeConnectModuleOptions } from './stripe-connect.options.js';
 import {
   createWebhooksController,
@@ -12,14 +15,21 @@ export interface StripeConnectModuleExtras {
   isGlobal?: boolean;
   /** Paths of the two webhook endpoints; default `/stripe/webhooks` and `/stripe/webhooks/connect`. */
   webhookPaths?: Partial<WebhookPaths>;
+  /**
+   * More path prefixes of the host (e.g. `['/onboarding']`) whose errors before a route runs (body not JSON,
+   * too large, unknown path) are answered in the library's error shape, as on `/connect…`; default none.
+   */
+  errorShapePaths?: string[];
 }
+
+const normalizedPath = (path: string) => `/${path.replace(/^\/+|\/+$/g, '')}`;
 
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<StripeConnectModuleOptions>()
     .setClassMethodName('forRoot')
     .setFactoryMethodName('createStripeConnectOptions')
     .setExtras<StripeConnectModuleExtras>(
-      { isGlobal: false, webhookPaths: {} },
+      { isGlobal: false, webhookPaths: {}, errorShapePaths: [] },
       (definition, extras) => ({
         ...definition,
         global: extras.isGlobal,
@@ -27,12 +37,18 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
           ...(definition.providers ?? []),
           {
             provide: STRIPE_CONNECT_ROUTE_PREFIXES,
-            useValue: [
-              '/connect',
-              ...Object.values({ ...DEFAULT_WEBHOOK_PATHS, ...extras.webhookPaths }).map(
-                (path) => `/${path.replace(/^\/+|\/+$/g, '')}`,
+            useValue: {
+              all: [
+                '/connect',
+                ...Object.values({ ...DEFAULT_WEBHOOK_PATHS, ...extras.webhookPaths }).map(
+                  normalizedPath,
+                ),
+                ...(extras.errorShapePaths ?? []).map(normalizedPath),
+              ],
+              webhooks: Object.values({ ...DEFAULT_WEBHOOK_PATHS, ...extras.webhookPaths }).map(
+                normalizedPath,
               ),
-            ],
+            } satisfies StripeConnectRoutePrefixes,
           },
         ],
         // The webhook routes are fixed when the module is defined, so their paths are extras, not options.
