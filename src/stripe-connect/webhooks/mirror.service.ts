@@ -105,6 +105,11 @@ export class MirrorService {
     await this.ensureAccounts(planned.map((d) => d.op));
     planned.sort((a, b) => compareLockOrder(a.op, b.op));
     const livemode = options.livemode ?? this.livemode;
+    if (!planned.length) {
+      // Nothing to write: the work that follows the writes needs no transaction of its own.
+      await options.within?.(this.dataSource.manager);
+      return;
+    }
     for (let attempt = 1; ; attempt += 1) {
       const ties: number[] = [];
       try {
