@@ -6,6 +6,7 @@ import {
   Account,
   ApplicationFee,
   Charge,
+  Customer,
   ExternalAccount,
   Person,
   Refund,
@@ -313,6 +314,23 @@ describe('built-in sync', () => {
       amount: 200,
       amountRefunded: 200,
       refunded: true,
+    });
+  });
+
+  it('a customer of an account the mirror lacks: the account is fetched, then the customer written', async () => {
+    const seller = await stripe.accounts.create({ type: 'standard', country: 'US' });
+    const customer = await stripe.customers.create(
+      { email: 'buyer@example.com' },
+      { stripeAccount: seller.id },
+    );
+    expect(await db.getRepository(Account).existsBy({ id: seller.id })).toBe(false);
+    await toConnect('customer.updated', customer, seller.id);
+    expect(await db.getRepository(Account).findOneByOrFail({ id: seller.id })).toMatchObject({
+      type: 'standard',
+    });
+    expect(await db.getRepository(Customer).findOneByOrFail({ id: customer.id })).toMatchObject({
+      accountId: seller.id,
+      email: 'buyer@example.com',
     });
   });
 });

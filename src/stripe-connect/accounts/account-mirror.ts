@@ -4,7 +4,13 @@
  */
 import type Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
-import { newerThan, rowsOf, upsertGuarded, type WriteOutcome } from '../common/mirror-writer.js';
+import {
+  guardedUpsertStatement,
+  newerThan,
+  rowsOf,
+  upsertGuarded,
+  type WriteOutcome,
+} from '../common/mirror-writer.js';
 import { Account, type AccountType } from './account.entity.js';
 import { ExternalAccount } from './external-account.entity.js';
 import { Person } from './person.entity.js';
@@ -144,22 +150,55 @@ export async function writeAccount(
     { fresh: options.fresh, expressions: KEEP_NEWER_CAPABILITIES },
   );
   if (outcome !== 'written' || !externals) return outcome;
-  const sorted = [...externals.data].sort((a, b) => (a.id < b.id ? -1 : 1));
-  for (const external of sorted) {
-    await writeExternalAccount(manager, external, account.id, at, {
-      fresh: options.fresh,
-      livemode: options.livemode,
-    });
-  }
-  if (externals.complete) {
-    await manager.query(
-      `UPDATE "stripe_external_accounts" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
-       WHERE "account_id" = $1 AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
-       AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`,
-      [account.id, at, sorted.map((e) => e.id)],
-    );
-  }
+  await writeExternalAccountList(manager, account.id, externals, at, options);
   return outcome;
+}
+
+/**
+ * The external accounts of an account snapshot, in one statement: every row guarded by its own time, in id
+ * order; when the list is complete, the rows it no longer holds are tombstoned in the same statement (unless
+ * their own state is newer).
+ */
+async function writeExternalAccountList(
+  manager: EntityManager,
+  accountId: string,
+  externals: ExternalAccountList,
+  at: Date,
+  options: { fresh?: boolean; livemode?: boolean },
+): Promise<void> {
+  const byId = new Map(externals.data.map((external) => [external.id, external]));
+  const sorted = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const tombstone = `UPDATE "stripe_external_accounts" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
+       WHERE "account_id" = $1 AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
+       AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`;
+  const head = [accountId, at, sorted.map((e) => e.id)];
+  if (!sorted.length) {
+    if (externals.complete) await manager.query(tombstone, head);
+    return;
+  }
+  const upsert = guardedUpsertStatement(
+    manager,
+    ExternalAccount,
+    sorted.map(
+      (external) =>
+        ({
+          ...externalAccountValues(external, accountId, at, options.livemode),
+          deletedAt: null,
+        }) as Partial<ExternalAccount> & { id: string },
+    ),
+    at,
+    { fresh: options.fresh },
+    externals.complete ? head.length : 0,
+  );
+  if (!externals.complete) {
+    await manager.query(upsert.sql, upsert.parameters);
+    return;
+  }
+  // A data-modifying WITH runs to completion; the tombstone's rows are the ones the list does not hold.
+  await manager.query(`WITH "listed" AS (${upsert.sql}) ${tombstone}`, [
+    ...head,
+    ...upsert.parameters,
+  ]);
 }
 
 /** An external account's state, or its tombstone (`deleted`): a later re-creation revives it. */

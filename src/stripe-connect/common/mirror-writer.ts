@@ -1,4 +1,5 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import { storableText } from './postgres-text.js';
 
 /**
@@ -29,6 +30,82 @@ export function newerThan(current: string, incoming: string, fresh: boolean): st
   return `(${current} IS NULL OR ${current} ${fresh ? '<=' : '<'} ${incoming})`;
 }
 
+/** A cached statement of `upsertGuardedMany`: the SQL around the VALUES rows, and the columns they list. */
+interface UpsertPlan {
+  table: string;
+  columns: ColumnMetadata[];
+  head: string;
+  tail: string;
+}
+
+/** Statements are built once per table, column set and guard (TypeORM's query builder costs CPU per call). */
+const plans = new WeakMap<EntityMetadata, Map<string, UpsertPlan>>();
+
+function planOf(metadata: EntityMetadata, keys: string[], options: GuardOptions): UpsertPlan {
+  let byKey = plans.get(metadata);
+  if (!byKey) plans.set(metadata, (byKey = new Map<string, UpsertPlan>()));
+  const expressions = options.expressions ?? {};
+  const cacheKey = `${keys.join(',')}|${options.fresh ? 1 : 0}|${Object.entries(expressions).flat().join('|')}`;
+  const cached = byKey.get(cacheKey);
+  if (cached) return cached;
+  const table = `"${metadata.tableName}"`;
+  const columns = keys.map((key) => {
+    const column = metadata.findColumnWithPropertyName(key);
+    if (!column) throw new Error(`${metadata.tableName} has no column for ${key}`);
+    return column;
+  });
+  const names = [...new Set(columns.map((column) => column.databaseName))];
+  if (names.length !== columns.length)
+    throw new Error(`${metadata.tableName}: a column is given twice`);
+  const set = names
+    .filter((name) => name !== 'id')
+    .map((name) => `"${name}" = ${expressions[name] ?? `EXCLUDED."${name}"`}`);
+  set.push('"updated_at" = now()');
+  const guard = newerThan(`${table}."snapshot_at"`, 'EXCLUDED."snapshot_at"', !!options.fresh);
+  const plan: UpsertPlan = {
+    table,
+    columns,
+    head: `INSERT INTO ${table} (${names.map((name) => `"${name}"`).join(', ')}) VALUES `,
+    tail: ` ON CONFLICT ("id") DO UPDATE SET ${set.join(', ')} WHERE ${guard} RETURNING "id"`,
+  };
+  byKey.set(cacheKey, plan);
+  return plan;
+}
+
+/**
+ * The guarded upsert of several rows of one table as one statement (its SQL and parameters), each row
+ * dated `at`; `offset`: how many parameters come before them. Rows are written in the order given (lock
+ * order: callers sort them) and must not repeat an id.
+ */
+export function guardedUpsertStatement<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  rows: (Partial<T> & { id: string })[],
+  at: Date,
+  options: GuardOptions = {},
+  offset = 0,
+): { sql: string; parameters: unknown[] } {
+  const metadata = manager.connection.getMetadata(entity);
+  // Whatever Stripe sent, the rows must be storable: NUL and lone surrogates become U+FFFD.
+  const dated = rows.map((values) => ({ ...storableText(values), snapshotAt: at }));
+  const keys = [
+    ...new Set(dated.flatMap((row) => Object.keys(row).filter((key) => row[key] !== undefined))),
+  ];
+  const plan = planOf(metadata, keys, options);
+  const driver = manager.connection.driver;
+  const parameters: unknown[] = [];
+  const tuples = dated.map((row) => {
+    const placeholders = plan.columns.map((column, index) => {
+      const value = row[keys[index]];
+      if (value === undefined) return 'DEFAULT';
+      parameters.push(driver.preparePersistentValue(value, column));
+      return `$${offset + parameters.length}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
+  return { sql: `${plan.head}${tuples.join(', ')}${plan.tail}`, parameters };
+}
+
 /**
  * The one write of a mirrored Stripe object: `INSERT … ON CONFLICT (id) DO UPDATE … WHERE` the row's
  * `snapshot_at` is older than `at` (the guard is inside the statement: two writers racing on a row, existing
@@ -38,35 +115,12 @@ export function newerThan(current: string, incoming: string, fresh: boolean): st
 export async function upsertGuarded<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
-  given: Partial<T> & { id: string },
+  values: Partial<T> & { id: string },
   at: Date,
   options: GuardOptions = {},
 ): Promise<WriteOutcome> {
-  // Whatever Stripe sent, the row must be storable: NUL and lone surrogates become U+FFFD.
-  const values = storableText(given);
-  const metadata = manager.connection.getMetadata(entity);
-  const table = `"${metadata.tableName}"`;
-  const row = { ...values, snapshotAt: at } as Partial<T> & { id: string };
-  const [insert, parameters] = manager
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(row)
-    .updateEntity(false)
-    .getQueryAndParameters();
-  const columns = Object.keys(row)
-    .filter((key) => key !== 'id' && row[key] !== undefined)
-    .map((key) => metadata.findColumnWithPropertyName(key)?.databaseName)
-    .filter((name): name is string => !!name);
-  const set = [...new Set(columns)].map(
-    (column) => `"${column}" = ${options.expressions?.[column] ?? `EXCLUDED."${column}"`}`,
-  );
-  set.push('"updated_at" = now()');
-  const guard = newerThan(`${table}."snapshot_at"`, 'EXCLUDED."snapshot_at"', !!options.fresh);
-  const result: unknown = await manager.query(
-    `${insert} ON CONFLICT ("id") DO UPDATE SET ${set.join(', ')} WHERE ${guard} RETURNING "id"`,
-    parameters,
-  );
+  const { sql, parameters } = guardedUpsertStatement(manager, entity, [values], at, options);
+  const result: unknown = await manager.query(sql, parameters);
   if (rowsOf(result).length) return 'written';
   return settleOutcome(await snapshotOf(manager, entity, values.id), at);
 }
@@ -110,11 +164,9 @@ export async function snapshotOf(
   entity: EntityTarget<ObjectLiteral>,
   id: string,
 ): Promise<Date | null> {
-  const row = await manager
-    .createQueryBuilder(entity, 't')
-    .withDeleted()
-    .select('t.snapshotAt', 'snapshotAt')
-    .where('t.id = :id', { id })
-    .getRawOne<{ snapshotAt: Date | string | null }>();
-  return row?.snapshotAt ? new Date(row.snapshotAt) : null;
+  const table = manager.connection.getMetadata(entity).tableName;
+  const rows = rowsOf<{ at: Date | string | null }>(
+    await manager.query(`SELECT "snapshot_at" AS "at" FROM "${table}" WHERE "id" = $1`, [id]),
+  );
+  return rows[0]?.at ? new Date(rows[0].at) : null;
 }

@@ -54,6 +54,23 @@ const MAX_ATTEMPTS = 3;
 
 class SnapshotTie extends Error {}
 
+/**
+ * Families whose every account reference (`accountsOf`) is a foreign key to `stripe_accounts`: a missing
+ * account makes their write fail, so it need not be looked for before.
+ */
+const ACCOUNT_ENFORCED = new Set<MirrorOp['family']>([
+  'customer',
+  'external_account',
+  'person',
+  'payout',
+]);
+
+/** PostgreSQL's `foreign_key_violation` (23503), as TypeORM wraps it (PostgreSQL and PGlite). */
+function isForeignKeyViolation(error: unknown): boolean {
+  const driver = (error as { driverError?: { code?: unknown } } | null)?.driverError;
+  return (driver?.code ?? (error as { code?: unknown } | null)?.code) === '23503';
+}
+
 @Injectable()
 export class MirrorService {
   private readonly livemode: boolean;
@@ -102,9 +119,17 @@ export class MirrorService {
     let planned = await Promise.all(
       dated.map(async (d) => ({ ...d, op: await this.prepare(d.op) })),
     );
-    await this.ensureAccounts(planned.map((d) => d.op));
+    // Rows whose accounts a foreign key demands are written first and the accounts fetched only when the
+    // database refuses them (one read saved per event); other operations check beforehand.
+    let ensured = planned.some((d) => !ACCOUNT_ENFORCED.has(d.op.family));
+    if (ensured) await this.ensureAccounts(planned.map((d) => d.op));
     planned.sort((a, b) => compareLockOrder(a.op, b.op));
     const livemode = options.livemode ?? this.livemode;
+    if (!planned.length) {
+      // Nothing to write: the work that follows the writes needs no transaction of its own.
+      await options.within?.(this.dataSource.manager);
+      return;
+    }
     for (let attempt = 1; ; attempt += 1) {
       const ties: number[] = [];
       try {
@@ -118,6 +143,12 @@ export class MirrorService {
         });
         return;
       } catch (error) {
+        if (!ensured && isForeignKeyViolation(error)) {
+          ensured = true;
+          attempt -= 1;
+          await this.ensureAccounts(planned.map((d) => d.op));
+          continue;
+        }
         if (!(error instanceof SnapshotTie) || attempt >= MAX_ATTEMPTS) throw error;
       }
       // No transaction is open: settle each tie with Stripe's current state (or keep the row when Stripe

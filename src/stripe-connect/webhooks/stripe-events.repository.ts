@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { Brackets, type EntityManager, type Repository } from 'typeorm';
 import { EventProcessingError } from './event-processing-error.entity.js';
-import { StripeEvent } from './stripe-event.entity.js';
+import { rowsOf } from '../common/mirror-writer.js';
+import { StripeEvent, type StripeEventStatus } from './stripe-event.entity.js';
 
 /** How long a delivery may hold an event before another may take it over (a crashed process). */
 export const PROCESSING_LEASE_SECONDS = 120;
@@ -16,6 +17,51 @@ export interface EventReplayFilter {
   type?: string;
   id?: string;
   account?: string;
+}
+
+const PROCESSED_SET = `"status" = 'processed', "processed_at" = now(), "processing_started_at" = NULL,
+  "processing_owner" = NULL, "last_error" = NULL, "updated_at" = now()`;
+
+/** The columns a claim answers: the stored row without its payload. */
+const CLAIMED_COLUMNS = `"status", "attempts", "last_error", "received_at", "processed_at", "synced_at",
+  "processing_started_at", "processing_owner", "updated_at"`;
+
+interface ClaimedRow {
+  status: StripeEventStatus;
+  attempts: number;
+  last_error: string | null;
+  received_at: Date | string;
+  processed_at: Date | string | null;
+  synced_at: Date | string | null;
+  processing_started_at: Date | string | null;
+  processing_owner: string | null;
+  updated_at: Date | string;
+}
+
+function dateOf(value: Date | string | null): Date | null {
+  return value === null ? null : new Date(value);
+}
+
+/** The stored event as a claim answered it, with the verified event in hand as its payload. */
+function recordOf(row: ClaimedRow, event: Stripe.Event): StripeEvent {
+  return Object.assign(new StripeEvent(), {
+    id: event.id,
+    type: event.type,
+    accountId: event.account ?? null,
+    livemode: event.livemode,
+    apiVersion: event.api_version ?? null,
+    stripeCreatedAt: new Date(event.created * 1000),
+    payload: event as unknown as Record<string, unknown>,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    receivedAt: new Date(row.received_at),
+    processedAt: dateOf(row.processed_at),
+    syncedAt: dateOf(row.synced_at),
+    processingStartedAt: dateOf(row.processing_started_at),
+    processingOwner: row.processing_owner,
+    updatedAt: new Date(row.updated_at),
+  });
 }
 
 /** The queries of the event store. */
@@ -45,6 +91,38 @@ export class StripeEventsRepository {
       })
       .orIgnore()
       .execute();
+  }
+
+  /**
+   * Stores a verified event once and claims it for `owner` in the same statement: a new event is inserted
+   * claimed; a stored one is claimed when not processed and no live lease is held by another delivery (an
+   * expired lease is taken over). Answers the claimed row (without its payload: the caller holds the event),
+   * or null when the event is processed or held by another delivery. Counts the attempt.
+   */
+  async insertAndClaim(event: Stripe.Event, owner: string): Promise<StripeEvent | null> {
+    const rows = rowsOf<ClaimedRow>(
+      await this.events.manager.query(
+        `INSERT INTO "stripe_events" AS "e" ("id", "type", "account_id", "livemode", "api_version",
+           "stripe_created_at", "payload", "status", "attempts", "processing_started_at", "processing_owner")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 1, now(), $8)
+         ON CONFLICT ("id") DO UPDATE SET "processing_started_at" = now(),
+           "processing_owner" = EXCLUDED."processing_owner", "attempts" = "e"."attempts" + 1, "updated_at" = now()
+         WHERE "e"."status" <> 'processed' AND ("e"."processing_started_at" IS NULL
+           OR "e"."processing_started_at" < now() - interval '${PROCESSING_LEASE_SECONDS} seconds')
+         RETURNING ${CLAIMED_COLUMNS}`,
+        [
+          event.id,
+          event.type,
+          event.account ?? null,
+          event.livemode,
+          event.api_version ?? null,
+          new Date(event.created * 1000),
+          JSON.stringify(event),
+          owner,
+        ],
+      ),
+    );
+    return rows.length ? recordOf(rows[0], event) : null;
   }
 
   find(id: string): Promise<StripeEvent | null> {
@@ -86,41 +164,57 @@ export class StripeEventsRepository {
 
   /** Extends the owner's lease; false when the claim is no longer its own. */
   async renew(id: string, owner: string): Promise<boolean> {
-    const result = await this.events
-      .createQueryBuilder()
-      .update(StripeEvent)
-      .set({ processingStartedAt: () => 'now()' })
-      .where('id = :id AND processing_owner = :owner', { id, owner })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    return this.touched(
+      this.events.manager,
+      `UPDATE "stripe_events" SET "processing_started_at" = now(), "updated_at" = now()
+       WHERE "id" = $1 AND "processing_owner" = $2 RETURNING "id"`,
+      [id, owner],
+    );
   }
 
   /** Records, in the sync's own transaction, that the sync committed; false when the claim is lost. */
   async recordSync(manager: EntityManager, id: string, owner: string): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(StripeEvent)
-      .set({ syncedAt: () => 'now()' })
-      .where('id = :id AND processing_owner = :owner', { id, owner })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    return this.touched(
+      manager,
+      `UPDATE "stripe_events" SET "synced_at" = now(), "updated_at" = now()
+       WHERE "id" = $1 AND "processing_owner" = $2 RETURNING "id"`,
+      [id, owner],
+    );
+  }
+
+  /**
+   * Records the sync and completes the owner's claim in one write (`manager`: the sync's transaction, when
+   * no listener runs after it); false when the claim is lost.
+   */
+  async recordSyncedAndProcessed(
+    manager: EntityManager,
+    id: string,
+    owner: string,
+  ): Promise<boolean> {
+    return this.touched(
+      manager,
+      `UPDATE "stripe_events" SET "synced_at" = now(), ${PROCESSED_SET}
+       WHERE "id" = $1 AND "processing_owner" = $2 RETURNING "id"`,
+      [id, owner],
+    );
   }
 
   /** Completes the owner's claim; false when another delivery holds it now. */
   async markProcessed(id: string, owner: string): Promise<boolean> {
-    const result = await this.events
-      .createQueryBuilder()
-      .update(StripeEvent)
-      .set({
-        status: 'processed',
-        processedAt: () => 'now()',
-        processingStartedAt: null,
-        processingOwner: null,
-        lastError: null,
-      })
-      .where('id = :id AND processing_owner = :owner', { id, owner })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    return this.touched(
+      this.events.manager,
+      `UPDATE "stripe_events" SET ${PROCESSED_SET}
+       WHERE "id" = $1 AND "processing_owner" = $2 RETURNING "id"`,
+      [id, owner],
+    );
+  }
+
+  private async touched(
+    manager: EntityManager,
+    sql: string,
+    parameters: unknown[],
+  ): Promise<boolean> {
+    return rowsOf(await manager.query(sql, parameters)).length > 0;
   }
 
   /**

@@ -122,20 +122,18 @@ export class WebhooksService implements OnModuleInit {
   ): Promise<{ event: Stripe.Event; outcome: EventOutcome }> {
     // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable, or the event would fail for ever.
     const event = storableText(this.verify(kind, rawBody, signature));
-    await this.events.insertOnce(event);
-    const outcome = await this.handle(event.id);
+    const outcome = await this.handle(event);
     this.logger.log(`${event.id} ${event.type} ${event.account ?? 'platform'}: ${outcome}`);
     return { event, outcome };
   }
 
-  private async handle(id: string): Promise<EventOutcome> {
-    const running = this.inflight.get(id);
+  /** Stores and claims the event in one statement; a delivery that cannot claim it answers as the holder does. */
+  private async handle(event: Stripe.Event): Promise<EventOutcome> {
+    const running = this.inflight.get(event.id);
     if (running) return (await running) === 'processed' ? 'duplicate' : 'failed';
-    const record = await this.events.find(id);
-    if (!record) throw new Error(`Stored event ${id} disappeared`);
-    if (record.status === 'processed') return 'duplicate';
     const owner = randomUUID();
-    if (!(await this.events.claim(id, owner))) return this.waitForOther(id);
+    const record = await this.events.insertAndClaim(event, owner);
+    if (!record) return this.waitForOther(event.id);
     return this.track(record, owner);
   }
 
@@ -181,11 +179,11 @@ export class WebhooksService implements OnModuleInit {
       );
     }, LEASE_RENEWAL_MS);
     try {
-      const record = await this.events.find(id);
+      const record = claimed.payload ? claimed : await this.events.find(id);
       if (!record) throw new Error(`Stored event ${id} disappeared`);
-      await this.process(record, owner);
-      if (!(await this.events.markProcessed(id, owner)))
-        this.logger.warn(`${id}: processed, but another delivery holds the claim now`);
+      if (await this.process(record, owner))
+        if (!(await this.events.markProcessed(id, owner)))
+          this.logger.warn(`${id}: processed, but another delivery holds the claim now`);
       return 'processed';
     } catch (error) {
       this.logger.warn(`${id} ${claimed.type}: processing failed: ${describe(error)}`);
@@ -201,21 +199,33 @@ export class WebhooksService implements OnModuleInit {
     }
   }
 
-  /** Sync (recorded on the event, in the sync's transaction, while the claim is held), then listeners. */
-  private async process(record: StripeEvent, owner: string): Promise<void> {
+  /**
+   * Sync (recorded on the event, in the sync's transaction, while the claim is held), then listeners. With no
+   * listener for the event, the sync's transaction also completes the claim (one status write): true when the
+   * caller still has to mark the event processed.
+   */
+  private async process(record: StripeEvent, owner: string): Promise<boolean> {
     const event = record.payload as unknown as Stripe.Event;
+    const name = `${STRIPE_EVENT_PREFIX}.${event.type}`;
+    const emitter = this.emitter!;
+    const listened = emitter.hasListeners(name) || emitter.listenersAny().length > 0;
     await this.mirror.apply(this.sync.opsFor(event), new Date(event.created * 1000), {
       livemode: event.livemode,
       within: async (manager) => {
-        if (!(await this.events.recordSync(manager, record.id, owner)))
+        const recorded = listened
+          ? await this.events.recordSync(manager, record.id, owner)
+          : await this.events.recordSyncedAndProcessed(manager, record.id, owner);
+        if (!recorded)
           throw new Error(`${record.id}: the processing claim was lost to another delivery`);
       },
     });
+    if (!listened) return false;
     const account = event.account
       ? await this.dataSource.getRepository(Account).findOneBy({ id: event.account })
       : null;
     const payload: StripeConnectEvent = { event, object: event.data.object, record, account };
-    await this.emitter!.emitAsync(`${STRIPE_EVENT_PREFIX}.${event.type}`, payload);
+    await emitter.emitAsync(name, payload);
+    return true;
   }
 
   /** Reprocesses stored events (failed ones by default); processing is idempotent. */
