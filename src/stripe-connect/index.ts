@@ -45,6 +45,22 @@ export {
   type WebhookEndpointKind,
 } from './webhooks/webhooks.service.js';
 export type { EventReplayFilter } from './webhooks/stripe-events.repository.js';
+export { EventLogRepository, type EventLogFilter } from './webhooks/event-log.repository.js';
+export {
+  EventErrorResponse,
+  EventListQueryDto,
+  EventListResponse,
+  EventResponse,
+  toEventResponse,
+} from './webhooks/dto/event.response.js';
+export {
+  AccountsSyncService,
+  type AccountsSyncOptions,
+  type AccountsSyncSummary,
+} from './accounts/accounts-sync.service.js';
+export { SyncCursor } from './accounts/sync-cursor.entity.js';
+export { AccountListQueryDto, ListQueryDto } from './common/list-query.dto.js';
+export type { Page, PageRequest } from './common/cursor-page.js';
 export { DEFAULT_WEBHOOK_PATHS, type WebhookPaths } from './webhooks/webhooks.controller.js';
 export { verificationFieldsNeeded } from './accounts/account-mirror.js';
 export { stripeConnectEntities } from './entities.js';

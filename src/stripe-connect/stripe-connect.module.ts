@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
+import { AccountsSyncService } from './accounts/accounts-sync.service.js';
+import { SyncCursorRepository } from './accounts/sync-cursor.repository.js';
 import { VerificationService } from './accounts/verification.service.js';
 import { OnboardingController } from './accounts/onboarding.controller.js';
 import { OnboardingService } from './accounts/onboarding.service.js';
@@ -18,6 +20,8 @@ import { stripeConnectEntities } from './entities.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { EventSyncService } from './webhooks/event-sync.service.js';
 import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
+import { EventLogRepository } from './webhooks/event-log.repository.js';
+import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constants.js';
 import {
@@ -49,6 +53,9 @@ const resolvedOptionsProvider: Provider = {
     WebhooksService,
     AccountsRepository,
     AccountsService,
+    AccountsSyncService,
+    SyncCursorRepository,
+    EventLogRepository,
     VerificationService,
     OnboardingService,
     CustomersService,
@@ -62,10 +69,13 @@ const resolvedOptionsProvider: Provider = {
     ChargesController,
     TransfersController,
     PayoutsController,
+    EventsController,
   ],
   exports: [
     WebhooksService,
+    EventLogRepository,
     AccountsService,
+    AccountsSyncService,
     VerificationService,
     OnboardingService,
     CustomersService,

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { DataSource, type EntityManager } from 'typeorm';
-import { lockStripeObject, upsertSnapshot } from '../common/mirror-writer.js';
+import { lockStripeObject, saveUnlessNewer, upsertSnapshot } from '../common/mirror-writer.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
-import { accountValues, externalAccountValues } from './account-mirror.js';
+import { accountValues, externalAccountValues, personValues } from './account-mirror.js';
 import { Account } from './account.entity.js';
 import { ExternalAccount } from './external-account.entity.js';
+import { Person } from './person.entity.js';
 
 /** The queries of connected accounts and their external accounts. */
 @Injectable()
@@ -81,6 +82,43 @@ export class AccountsRepository {
           .execute();
       }
     });
+  }
+
+  /**
+   * The persons of a company account as Stripe listed them at `snapshotAt`: each written unless its row holds
+   * a newer snapshot; rows of persons Stripe no longer lists, and not newer, removed.
+   */
+  async savePersons(accountId: string, persons: Stripe.Person[], snapshotAt: Date): Promise<void> {
+    for (const person of persons) {
+      await saveUnlessNewer(
+        this.dataSource,
+        Person,
+        personValues(person, snapshotAt) as Partial<Person> & { id: string },
+        snapshotAt,
+      );
+    }
+    const query = this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(Person)
+      .where('account_id = :account', { account: accountId })
+      .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at: snapshotAt });
+    if (persons.length) query.andWhere('id NOT IN (:...kept)', { kept: persons.map((p) => p.id) });
+    await query.execute();
+  }
+
+  /** Sets the owner of accounts that have none (a backfill reading it from metadata); never replaces one. */
+  async adoptOwner(accountId: string, ownerId: string): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .update(Account)
+      .set({ userId: ownerId })
+      .where('id = :id AND user_id IS NULL', { id: accountId })
+      .execute();
+  }
+
+  count(): Promise<number> {
+    return this.dataSource.getRepository(Account).count();
   }
 
   /** The account a user created with an Idempotency-Key (kept in its metadata), if any. */

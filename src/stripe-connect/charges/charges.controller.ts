@@ -20,8 +20,7 @@ import {
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
-import { PlatformOnlyError } from '../common/stripe-connect.errors.js';
-import { validationFailed } from '../common/validation.js';
+import { idempotencyKeyOf, platformOnly } from '../common/platform-only.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { ChargesService } from './charges.service.js';
 import {
@@ -33,18 +32,6 @@ import {
   toChargeResponse,
   toRefundResponse,
 } from './dto/charge.dto.js';
-
-export function platformOnly(user: StripeConnectUser): void {
-  if (!user.platform)
-    throw new PlatformOnlyError('Only the platform may move money between parties');
-}
-
-export function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(header))
-    throw validationFailed({ 'Idempotency-Key': ['must be 1 to 255 printable characters'] });
-  return header;
-}
 
 const KEY_HEADER = {
   name: 'Idempotency-Key',
