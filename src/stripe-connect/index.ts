@@ -59,7 +59,27 @@ export {
   type AccountsSyncSummary,
 } from './accounts/accounts-sync.service.js';
 export { SyncCursor } from './accounts/sync-cursor.entity.js';
-export { AccountListQueryDto, ListQueryDto } from './common/list-query.dto.js';
+export { ListQueryDto } from './common/list-query.dto.js';
+export { ChargesRepository } from './charges/charges.repository.js';
+export {
+  ApplicationFeeListQueryDto,
+  ApplicationFeeListResponse,
+  ApplicationFeeResponse,
+  ChargeListQueryDto,
+  ChargeListResponse,
+  RefundListQueryDto,
+  RefundListResponse,
+  toApplicationFeeResponse,
+} from './charges/dto/charge-list.dto.js';
+export { TransfersRepository } from './transfers/transfers.repository.js';
+export {
+  PayoutListQueryDto,
+  PayoutListResponse,
+  TransferListQueryDto,
+  TransferListResponse,
+} from './transfers/dto/transfer-list.dto.js';
+export { CustomersRepository } from './customers/customers.repository.js';
+export { CustomerListQueryDto, CustomerListResponse } from './customers/dto/customer-list.dto.js';
 export type { Page, PageRequest } from './common/cursor-page.js';
 export { DEFAULT_WEBHOOK_PATHS, type WebhookPaths } from './webhooks/webhooks.controller.js';
 export { verificationFieldsNeeded } from './accounts/account-mirror.js';

@@ -10,9 +10,18 @@ import { OnboardingController } from './accounts/onboarding.controller.js';
 import { OnboardingService } from './accounts/onboarding.service.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
+import { CustomersRepository } from './customers/customers.repository.js';
+import { CustomerListsController } from './customers/customer-lists.controller.js';
 import { ChargesController } from './charges/charges.controller.js';
 import { ChargesService } from './charges/charges.service.js';
-import { PayoutsController, TransfersController } from './transfers/transfers.controller.js';
+import { ChargesRepository } from './charges/charges.repository.js';
+import { ChargeListsController } from './charges/charge-lists.controller.js';
+import {
+  PayoutsController,
+  PlatformMoneyController,
+  TransfersController,
+} from './transfers/transfers.controller.js';
+import { TransfersRepository } from './transfers/transfers.repository.js';
 import { TransfersService } from './transfers/transfers.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
@@ -58,8 +67,11 @@ const resolvedOptionsProvider: Provider = {
     EventLogRepository,
     VerificationService,
     OnboardingService,
+    CustomersRepository,
     CustomersService,
+    ChargesRepository,
     ChargesService,
+    TransfersRepository,
     TransfersService,
   ],
   controllers: [
@@ -69,6 +81,9 @@ const resolvedOptionsProvider: Provider = {
     ChargesController,
     TransfersController,
     PayoutsController,
+    PlatformMoneyController,
+    ChargeListsController,
+    CustomerListsController,
     EventsController,
   ],
   exports: [

@@ -210,6 +210,20 @@ export class AccountsService {
     return mirrored;
   }
 
+  /**
+   * Who may list what in the back office: the platform everything (optionally one account's); an owner only
+   * their own account's, named in `account` (another's is a 404).
+   */
+  async checkListScope(user: StripeConnectUser, account: string | undefined): Promise<void> {
+    if (user.platform) return;
+    if (!account) {
+      throw new FormValidationError({
+        account: ['account is required: name one of your connected accounts'],
+      });
+    }
+    await this.get(user, account);
+  }
+
   async get(user: StripeConnectUser, id: string): Promise<Account> {
     const account = await this.accounts.findVisible(id, user);
     if (!account) throw new AccountNotFoundError(id);

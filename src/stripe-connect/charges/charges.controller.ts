@@ -6,6 +6,7 @@ import {
   HttpCode,
   Param,
   Post,
+  Query,
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
@@ -23,6 +24,7 @@ import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception
 import { idempotencyKeyOf, platformOnly } from '../common/platform-only.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { ChargesService } from './charges.service.js';
+import { ChargeListQueryDto, ChargeListResponse } from './dto/charge-list.dto.js';
 import {
   CaptureChargeDto,
   ChargeResponse,
@@ -59,6 +61,17 @@ export class ChargesController {
   ): Promise<ChargeResponse> {
     platformOnly(user);
     return toChargeResponse(await this.charges.create(form, idempotencyKeyOf(key)));
+  }
+
+  /** The platform's charges, or (an owner) one of their account's; newest first, cursor-paginated. */
+  @Get()
+  @ApiOkResponse({ type: ChargeListResponse })
+  async list(
+    @ConnectUser() user: StripeConnectUser,
+    @Query() query: ChargeListQueryDto,
+  ): Promise<ChargeListResponse> {
+    const page = await this.charges.list(user, query);
+    return { object: 'list', data: page.data.map(toChargeResponse), hasMore: page.hasMore };
   }
 
   @Get(':id')

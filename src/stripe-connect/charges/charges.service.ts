@@ -6,20 +6,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
-import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
-import { saveUnlessNewer } from '../common/mirror-writer.js';
+import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
+import type { StripeConnectUser } from '../stripe-connect.options.js';
+import type { ApplicationFee } from './application-fee.entity.js';
 import { chargeAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { paymentIntentValues, refundValues } from './charge-mirror.js';
-import { Charge } from './charge.entity.js';
+import type { Charge } from './charge.entity.js';
+import { ChargesRepository } from './charges.repository.js';
 import type { CreateChargeDto, CreateRefundDto } from './dto/charge.dto.js';
-import { Refund } from './refund.entity.js';
+import type {
+  ApplicationFeeListQueryDto,
+  ChargeListQueryDto,
+  RefundListQueryDto,
+} from './dto/charge-list.dto.js';
+import type { Refund } from './refund.entity.js';
 
 export class ChargeNotFoundError extends StripeConnectError {
   readonly status = 404;
@@ -47,27 +53,19 @@ export class ChargesService {
 
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly charges: ChargesRepository,
     private readonly accounts: AccountsService,
   ) {}
 
-  private async save(
+  private save(
     intent: Stripe.PaymentIntent,
     accountId: string | null,
     answeredAt: Date,
   ): Promise<Charge> {
-    const existing = await this.dataSource.getRepository(Charge).findOneBy({ id: intent.id });
-    await saveUnlessNewer(
-      this.dataSource,
-      Charge,
-      {
-        ...(paymentIntentValues(intent, accountId, answeredAt) as Partial<Charge> & { id: string }),
-        amountRefunded: existing?.amountRefunded ?? 0,
-        disputed: existing?.disputed ?? false,
-      },
+    return this.charges.saveIntent(
+      paymentIntentValues(intent, accountId, answeredAt) as Partial<Charge> & { id: string },
       answeredAt,
     );
-    return this.dataSource.getRepository(Charge).findOneByOrFail({ id: intent.id });
   }
 
   /** Charges a payment method: a destination charge (`destination`), a direct one (`account`), or the platform's. */
@@ -138,8 +136,36 @@ export class ChargesService {
     }
   }
 
+  /** A page of charges: the platform's, or an owner's account's (direct, destination, on behalf of). */
+  async list(user: StripeConnectUser, query: ChargeListQueryDto): Promise<Page<Charge>> {
+    await this.accounts.checkListScope(user, query.account);
+    return this.charges.listCharges({
+      ...pageRequestOf(query),
+      account: query.account,
+      status: query.status,
+      customer: query.customer,
+    });
+  }
+
+  listRefunds(query: RefundListQueryDto): Promise<Page<Refund>> {
+    return this.charges.listRefunds({
+      ...pageRequestOf(query),
+      account: query.account,
+      status: query.status,
+      charge: query.charge,
+    });
+  }
+
+  listApplicationFees(query: ApplicationFeeListQueryDto): Promise<Page<ApplicationFee>> {
+    return this.charges.listApplicationFees({
+      ...pageRequestOf(query),
+      account: query.account,
+      refunded: query.refunded,
+    });
+  }
+
   async get(id: string): Promise<Charge> {
-    const charge = await this.dataSource.getRepository(Charge).findOneBy({ id });
+    const charge = await this.charges.findCharge(id);
     if (!charge) throw new ChargeNotFoundError(id);
     return charge;
   }
@@ -212,9 +238,7 @@ export class ChargesService {
         ),
       { reverse_transfer: 'reverseTransfer', refund_application_fee: 'refundApplicationFee' },
     );
-    await saveUnlessNewer(
-      this.dataSource,
-      Refund,
+    await this.charges.saveRefund(
       refundValues(refund, charge.accountId, stripeTimeOf(refund)) as Partial<Refund> & {
         id: string;
       },
@@ -237,10 +261,7 @@ export class ChargesService {
         )
       : null;
     await this.save(intent, charge.accountId, stripeTimeOf(intent));
-    if (latest)
-      await this.dataSource
-        .getRepository(Charge)
-        .update({ id }, { amountRefunded: latest.amount_refunded });
-    return this.dataSource.getRepository(Refund).findOneByOrFail({ id: refund.id });
+    if (latest) await this.charges.setAmountRefunded(id, latest.amount_refunded);
+    return (await this.charges.findRefund(refund.id))!;
   }
 }

@@ -35,21 +35,3 @@ export class ListQueryDto {
   @Matches(TIME, { message: 'createdTo must be unix seconds or an ISO 8601 date-time' })
   createdTo?: string;
 }
-
-/** A list query narrowed to one connected account and a status. */
-export class AccountListQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({
-    example: 'acct_1…',
-    description: 'Only this connected account’s (required for an account owner)',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^acct_\w+$/, { message: 'account must be a connected account id (acct_…)' })
-  account?: string;
-
-  @ApiPropertyOptional({ description: 'Only objects in this status' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(32)
-  status?: string;
-}

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Headers, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -24,6 +34,12 @@ import {
   toTransferResponse,
   TransferResponse,
 } from './dto/transfer.dto.js';
+import {
+  PayoutListQueryDto,
+  PayoutListResponse,
+  TransferListQueryDto,
+  TransferListResponse,
+} from './dto/transfer-list.dto.js';
 import { TransfersService } from './transfers.service.js';
 
 const KEY_HEADER = {
@@ -40,6 +56,17 @@ const KEY_HEADER = {
 @UseFilters(StripeConnectExceptionFilter)
 export class TransfersController {
   constructor(private readonly transfers: TransfersService) {}
+
+  /** The platform's transfers, or (an owner) those one of their accounts received; cursor-paginated. */
+  @Get()
+  @ApiOkResponse({ type: TransferListResponse })
+  async list(
+    @ConnectUser() user: StripeConnectUser,
+    @Query() query: TransferListQueryDto,
+  ): Promise<TransferListResponse> {
+    const page = await this.transfers.listTransfers(user, query);
+    return { object: 'list', data: page.data.map(toTransferResponse), hasMore: page.hasMore };
+  }
 
   @Post()
   @ApiHeader(KEY_HEADER)
@@ -105,5 +132,33 @@ export class PayoutsController {
     @Headers('idempotency-key') key?: string,
   ): Promise<PayoutResponse> {
     return toPayoutResponse(await this.transfers.payout(user, id, form, idempotencyKeyOf(key)));
+  }
+}
+
+/** Every account's payouts (the platform) or one owner's account's, and the platform's own balance. */
+@ApiTags('payouts')
+@ApiBearerAuth()
+@Controller('connect')
+@UseGuards(StripeConnectAuthGuard)
+@UseFilters(StripeConnectExceptionFilter)
+export class PlatformMoneyController {
+  constructor(private readonly transfers: TransfersService) {}
+
+  @Get('payouts')
+  @ApiOkResponse({ type: PayoutListResponse })
+  async payouts(
+    @ConnectUser() user: StripeConnectUser,
+    @Query() query: PayoutListQueryDto,
+  ): Promise<PayoutListResponse> {
+    const page = await this.transfers.listPayouts(user, query);
+    return { object: 'list', data: page.data.map(toPayoutResponse), hasMore: page.hasMore };
+  }
+
+  /** The platform's own Stripe balance (available and pending, per currency). */
+  @Get('balance')
+  @ApiOkResponse({ type: BalanceResponse })
+  balance(@ConnectUser() user: StripeConnectUser): Promise<BalanceResponse> {
+    platformOnly(user, 'Only the platform’s back office may read the platform’s balance');
+    return this.transfers.platformBalance();
   }
 }

@@ -4,16 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
-import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
-import {
-  lockStripeObject,
-  saveUnlessNewer,
-  snapshotOf,
-  upsertSnapshot,
-} from '../common/mirror-writer.js';
+import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
 import { chargeAmountProblem, payoutAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
@@ -21,10 +14,12 @@ import { callStripe } from '../stripe/stripe-errors.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { CreatePayoutDto, CreateTransferDto } from './dto/transfer.dto.js';
-import { Payout } from './payout.entity.js';
+import type { PayoutListQueryDto, TransferListQueryDto } from './dto/transfer-list.dto.js';
+import type { Payout } from './payout.entity.js';
 import { payoutValues, reversalValues, transferValues } from './transfer-mirror.js';
-import { TransferReversal } from './transfer-reversal.entity.js';
-import { Transfer } from './transfer.entity.js';
+import type { TransferReversal } from './transfer-reversal.entity.js';
+import type { Transfer } from './transfer.entity.js';
+import { TransfersRepository } from './transfers.repository.js';
 
 export class TransferNotFoundError extends StripeConnectError {
   readonly status = 404;
@@ -32,6 +27,17 @@ export class TransferNotFoundError extends StripeConnectError {
   constructor(id: string) {
     super(`No such transfer: ${id}`);
   }
+}
+
+export interface BalanceAmounts {
+  available: { amount: number; currency: string }[];
+  pending: { amount: number; currency: string }[];
+}
+
+function amountsOf(balance: Stripe.Balance): BalanceAmounts {
+  const rows = (list: Stripe.Balance.Available[] | Stripe.Balance.Pending[]) =>
+    list.map((b) => ({ amount: b.amount, currency: b.currency }));
+  return { available: rows(balance.available), pending: rows(balance.pending) };
 }
 
 const FIELDS = {
@@ -46,31 +52,20 @@ export class TransfersService {
 
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transfers: TransfersRepository,
     private readonly accounts: AccountsService,
   ) {}
 
-  /** The transfer and its reversals in one transaction, serialized with the webhook path's writes of it. */
-  private async saveTransfer(transfer: Stripe.Transfer): Promise<Transfer> {
+  /** The transfer and its reversals, serialized with the webhook path's writes of it. */
+  private saveTransfer(transfer: Stripe.Transfer): Promise<Transfer> {
     const at = stripeTimeOf(transfer);
-    await this.dataSource.transaction(async (manager) => {
-      await lockStripeObject(manager, transfer.id);
-      const current = await snapshotOf(manager, Transfer, transfer.id);
-      if (current && current.getTime() > at.getTime()) return;
-      await upsertSnapshot(
-        manager,
-        Transfer,
-        transferValues(transfer, at) as Partial<Transfer> & { id: string },
-      );
-      for (const reversal of transfer.reversals?.data ?? []) {
-        await upsertSnapshot(
-          manager,
-          TransferReversal,
-          reversalValues(reversal, at) as Partial<TransferReversal> & { id: string },
-        );
-      }
-    });
-    return this.dataSource.getRepository(Transfer).findOneByOrFail({ id: transfer.id });
+    return this.transfers.saveTransfer(
+      transferValues(transfer, at) as Partial<Transfer> & { id: string },
+      (transfer.reversals?.data ?? []).map(
+        (reversal) => reversalValues(reversal, at) as Partial<TransferReversal> & { id: string },
+      ),
+      at,
+    );
   }
 
   async create(form: CreateTransferDto, idempotencyKey: string = randomUUID()): Promise<Transfer> {
@@ -105,7 +100,7 @@ export class TransfersService {
     amount: number | undefined,
     idempotencyKey: string = randomUUID(),
   ): Promise<TransferReversal> {
-    const local = await this.dataSource.getRepository(Transfer).findOneBy({ id });
+    const local = await this.transfers.findTransfer(id);
     if (!local) throw new TransferNotFoundError(id);
     if (amount !== undefined && amount > local.amount - local.amountReversed) {
       throw new FormValidationError({
@@ -120,7 +115,7 @@ export class TransfersService {
       }),
     );
     await this.saveTransfer(await callStripe(() => this.stripe.transfers.retrieve(id)));
-    return this.dataSource.getRepository(TransferReversal).findOneByOrFail({ id: reversal.id });
+    return (await this.transfers.findReversal(reversal.id))!;
   }
 
   /** A payout of the account's available balance to its bank (the documentation's "Manually paying out a Custom account"). */
@@ -150,35 +145,51 @@ export class TransfersService {
     this.logger.log(
       `payout ${payout.id} of ${form.amount} ${form.currency} from ${accountId}: ${payout.status}`,
     );
-    await saveUnlessNewer(
-      this.dataSource,
-      Payout,
+    return this.transfers.savePayout(
       payoutValues(payout, accountId, stripeTimeOf(payout)) as Partial<Payout> & { id: string },
       stripeTimeOf(payout),
     );
-    return this.dataSource.getRepository(Payout).findOneByOrFail({ id: payout.id });
   }
 
+  /** The account's latest 100 payouts. */
   async payouts(user: StripeConnectUser, accountId: string): Promise<Payout[]> {
     await this.accounts.get(user, accountId);
-    return this.dataSource
-      .getRepository(Payout)
-      .find({ where: { accountId }, order: { createdAt: 'DESC' }, take: 100 });
+    return (await this.transfers.listPayouts({ account: accountId, limit: 100 })).data;
   }
 
-  async balance(
+  /** A page of transfers: the platform's, or those an owner's account received. */
+  async listTransfers(
     user: StripeConnectUser,
-    accountId: string,
-  ): Promise<{
-    available: { amount: number; currency: string }[];
-    pending: { amount: number; currency: string }[];
-  }> {
+    query: TransferListQueryDto,
+  ): Promise<Page<Transfer>> {
+    await this.accounts.checkListScope(user, query.account);
+    return this.transfers.listTransfers({
+      ...pageRequestOf(query),
+      account: query.account,
+      transferGroup: query.transferGroup,
+      reversed: query.reversed,
+    });
+  }
+
+  /** A page of payouts: every account's for the platform, or an owner's account's. */
+  async listPayouts(user: StripeConnectUser, query: PayoutListQueryDto): Promise<Page<Payout>> {
+    await this.accounts.checkListScope(user, query.account);
+    return this.transfers.listPayouts({
+      ...pageRequestOf(query),
+      account: query.account,
+      status: query.status,
+    });
+  }
+
+  /** The platform's own balance. */
+  async platformBalance(): Promise<BalanceAmounts> {
+    return amountsOf(await callStripe(() => this.stripe.balance.retrieve()));
+  }
+
+  async balance(user: StripeConnectUser, accountId: string): Promise<BalanceAmounts> {
     await this.accounts.get(user, accountId);
-    const balance = await callStripe(() =>
-      this.stripe.balance.retrieve({}, { stripeAccount: accountId }),
+    return amountsOf(
+      await callStripe(() => this.stripe.balance.retrieve({}, { stripeAccount: accountId })),
     );
-    const rows = (list: Stripe.Balance.Available[] | Stripe.Balance.Pending[]) =>
-      list.map((b) => ({ amount: b.amount, currency: b.currency }));
-    return { available: rows(balance.available), pending: rows(balance.pending) };
   }
 }
