@@ -17,11 +17,24 @@ import { invalidRequest, SandboxError } from './sandbox.errors.js';
 import { newId, randomToken } from './sandbox.ids.js';
 import { SandboxStore, type ScheduledTask, type StoredObject } from './sandbox.store.js';
 import { WebhookDispatcher, type WebhookEndpointConfig } from './webhook-dispatcher.js';
-import { registerAccountRoutes } from './resources/accounts.resource.js';
+import { registerAccountLinks } from './resources/account-links.resource.js';
+import { registerAccounts } from './resources/accounts.resource.js';
+import { registerApplicationFees } from './resources/application-fees.resource.js';
+import { registerBalance } from './resources/balance.resource.js';
+import { registerCapabilities } from './resources/capabilities.resource.js';
+import { registerCharges } from './resources/charges.resource.js';
 import { registerCustomerRoutes } from './resources/customers.resource.js';
 import { registerEventRoutes } from './resources/events.resource.js';
+import { registerExternalAccounts } from './resources/external-accounts.resource.js';
 import { registerFileRoutes } from './resources/files.resource.js';
-import { registerMoneyRoutes } from './resources/money.resource.js';
+import { registerLoginLinks } from './resources/login-links.resource.js';
+import { registerOAuth } from './resources/oauth.resource.js';
+import { registerPaymentIntents } from './resources/payment-intents.resource.js';
+import { registerPaymentMethods } from './resources/payment-methods.resource.js';
+import { registerPayouts } from './resources/payouts.resource.js';
+import { registerPersons } from './resources/persons.resource.js';
+import { registerRefunds } from './resources/refunds.resource.js';
+import { registerTransfers } from './resources/transfers.resource.js';
 import { registerWebhookEndpointRoutes } from './resources/webhook-endpoints.resource.js';
 
 export const SANDBOX_API_VERSION = '2026-10-28.endive';
@@ -44,6 +57,29 @@ const EXPANDABLE_FIELDS = new Set([
   'transfer',
 ]);
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** Every resource the sandbox serves, one file each under `resources/`: each registers its routes. */
+const RESOURCES: ((sandbox: StripeSandbox) => void)[] = [
+  registerAccounts,
+  registerAccountLinks,
+  registerLoginLinks,
+  registerOAuth,
+  registerCapabilities,
+  registerPersons,
+  registerExternalAccounts,
+  registerCustomerRoutes,
+  registerEventRoutes,
+  registerFileRoutes,
+  registerPaymentMethods,
+  registerPaymentIntents,
+  registerCharges,
+  registerRefunds,
+  registerApplicationFees,
+  registerBalance,
+  registerTransfers,
+  registerPayouts,
+  registerWebhookEndpointRoutes,
+];
 
 export interface StripeSandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. The sandbox never listens beyond 127.0.0.1. */
@@ -128,12 +164,7 @@ export class StripeSandbox {
     this.store = new SandboxStore(options.stateFile);
     this.clock = new SandboxClock(this.store);
     this.webhooks = new WebhookDispatcher(this, options.webhookEndpoints ?? []);
-    registerAccountRoutes(this);
-    registerCustomerRoutes(this);
-    registerEventRoutes(this);
-    registerFileRoutes(this);
-    registerMoneyRoutes(this);
-    registerWebhookEndpointRoutes(this);
+    for (const register of RESOURCES) register(this);
   }
 
   /** Starts a sandbox on 127.0.0.1. */
