@@ -2,13 +2,15 @@
  * `npm run bench`, bounded (a fixed number of requests per scenario), on 127.0.0.1 only:
  * - the Stripe sandbox through the official SDK: `customers.create`, 16 in flight, in memory and journaled;
  * - the webhook path: one delivery's median time, and events per second with 32 in flight (PostgreSQL when
- *   DATABASE_URL is set, PGlite otherwise).
+ *   DATABASE_URL is set, PGlite otherwise);
+ * - the backfill (`accounts:sync`) of a sandbox seeded with 100,000 accounts (PostgreSQL only).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { StripeSandbox } from '../src/stripe-sandbox/index.js';
+import { benchBackfill } from './backfill-bench.js';
 import { benchWebhooks } from './webhooks-bench.js';
 
 const IN_FLIGHT = 16;
@@ -59,6 +61,7 @@ try {
   await run('sandbox, state in memory');
   await run('sandbox, state journaled to a file', join(dir, 'state.jsonl'));
   await benchWebhooks();
+  await benchBackfill();
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

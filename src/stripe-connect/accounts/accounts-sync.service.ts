@@ -43,6 +43,13 @@ export interface AccountsSyncSummary {
   seconds: number;
 }
 
+interface PageEntry {
+  account: Stripe.Account;
+  externals: (Stripe.BankAccount | Stripe.Card)[];
+  persons: Stripe.Person[] | null;
+  owner?: string;
+}
+
 function isRateLimited(error: unknown): boolean {
   const e = error as { statusCode?: number; type?: string; code?: string };
   return e?.statusCode === 429 || e?.type === 'StripeRateLimitError' || e?.code === 'rate_limit';
@@ -97,23 +104,30 @@ export class AccountsSyncService {
       resumedAfter: cursor,
       synced: summary.synced,
     });
-    for (;;) {
-      const page = await this.withBackoff(options, () =>
+    const list = (after: string | null) =>
+      this.withBackoff(options, () =>
         this.stripe.accounts.list({
           limit: PAGE_SIZE,
-          ...(cursor ? { starting_after: cursor } : {}),
+          ...(after ? { starting_after: after } : {}),
         }),
       );
+    // A pipeline: page N+1 is fetched and its persons listed while page N is written; pages are written
+    // (and the cursor moved) in order, so a resumed run never skips an account.
+    let fetching: Promise<Stripe.ApiList<Stripe.Account>> | null = list(cursor);
+    let writing: Promise<void> = Promise.resolve();
+    while (fetching) {
+      const page: Stripe.ApiList<Stripe.Account> = await fetching;
+      const last = page.data.length ? page.data[page.data.length - 1].id : null;
+      fetching = page.has_more && last ? list(last) : null;
       const at = stripeTimeOf(page);
-      await runBounded(page.data, concurrency, (account) =>
-        this.syncOne(account, at, options, summary),
-      );
-      summary.pages += 1;
-      if (!page.data.length) break;
-      cursor = page.data[page.data.length - 1].id;
-      await this.cursors.advance(CURSOR, cursor, summary.synced);
-      if (!page.has_more) break;
+      const entries = await this.prepare(page.data, options, concurrency, summary);
+      await writing;
+      writing = this.write(entries, at, options, summary).then(async () => {
+        summary.pages += 1;
+        if (last) await this.cursors.advance(CURSOR, last, summary.synced);
+      });
     }
+    await writing;
     await this.cursors.complete(CURSOR, summary.synced);
     summary.seconds = (Date.now() - started) / 1000;
     this.logger.log(
@@ -122,43 +136,96 @@ export class AccountsSyncService {
     return summary;
   }
 
-  /** One account: its complete external accounts and persons fetched, then written with the ordering guard. */
+  /** Each account of a page with its complete external accounts and persons (fetched when not all given). */
+  private async prepare(
+    accounts: Stripe.Account[],
+    options: AccountsSyncOptions,
+    concurrency: number,
+    summary: AccountsSyncSummary,
+  ): Promise<PageEntry[]> {
+    const entries: PageEntry[] = [];
+    await runBounded(accounts, concurrency, async (account) => {
+      try {
+        const externals = account.external_accounts;
+        let data = externals?.data ?? [];
+        if (externals?.has_more) {
+          data = [];
+          await this.withBackoff(options, () =>
+            this.stripe.accounts
+              .listExternalAccounts(account.id, { limit: 100 })
+              .autoPagingEach((external) => {
+                data.push(external);
+              }),
+          );
+        }
+        const owner = options.ownerMetadataKey
+          ? account.metadata?.[options.ownerMetadataKey]
+          : undefined;
+        entries.push({
+          account: { ...account, external_accounts: { ...externals!, data, has_more: false } },
+          externals: data,
+          persons: await this.personsOf(account, options),
+          ...(owner ? { owner } : {}),
+        });
+      } catch (error) {
+        this.fail(account.id, error, options, summary);
+      }
+    });
+    return entries;
+  }
+
+  /**
+   * A page in one transaction; if it fails, account by account, so one bad account does not hold back the
+   * others.
+   */
+  private async write(
+    entries: PageEntry[],
+    at: Date,
+    options: AccountsSyncOptions,
+    summary: AccountsSyncSummary,
+  ): Promise<void> {
+    try {
+      await this.accounts.writePage(entries, at);
+      for (const entry of entries) this.done(entry, options, summary);
+    } catch {
+      for (const entry of entries) {
+        try {
+          await this.accounts.writePage([entry], at);
+          this.done(entry, options, summary);
+        } catch (error) {
+          this.fail(entry.account.id, error, options, summary);
+        }
+      }
+    }
+  }
+
+  /** One account, on its own (`--account`). */
   private async syncOne(
     account: Stripe.Account,
     at: Date,
     options: AccountsSyncOptions,
     summary: AccountsSyncSummary,
   ): Promise<void> {
-    try {
-      let full = account;
-      const externals = account.external_accounts;
-      if (externals?.has_more) {
-        const data: (Stripe.BankAccount | Stripe.Card)[] = [];
-        await this.withBackoff(options, () =>
-          this.stripe.accounts
-            .listExternalAccounts(account.id, { limit: 100 })
-            .autoPagingEach((external) => {
-              data.push(external);
-            }),
-        );
-        full = { ...account, external_accounts: { ...externals, data, has_more: false } };
-      }
-      const persons = await this.personsOf(account, options);
-      await this.accounts.saveSnapshot(full, at);
-      if (persons) await this.accounts.savePersons(account.id, persons, at);
-      const owner = options.ownerMetadataKey
-        ? account.metadata?.[options.ownerMetadataKey]
-        : undefined;
-      if (owner) await this.accounts.adoptOwner(account.id, owner);
-      summary.synced += 1;
-      summary.externalAccounts += full.external_accounts?.data.length ?? 0;
-      summary.persons += persons?.length ?? 0;
-      options.onAccount?.({ id: account.id, ok: true });
-    } catch (error) {
-      summary.failed.push({ id: account.id, message: messageOf(error) });
-      this.logger.warn(`accounts:sync: ${account.id} failed: ${messageOf(error)}`);
-      options.onAccount?.({ id: account.id, ok: false, error: messageOf(error) });
-    }
+    const entries = await this.prepare([account], options, 1, summary);
+    await this.write(entries, at, options, summary);
+  }
+
+  private done(entry: PageEntry, options: AccountsSyncOptions, summary: AccountsSyncSummary): void {
+    summary.synced += 1;
+    summary.externalAccounts += entry.externals.length;
+    summary.persons += entry.persons?.length ?? 0;
+    options.onAccount?.({ id: entry.account.id, ok: true });
+  }
+
+  private fail(
+    id: string,
+    error: unknown,
+    options: AccountsSyncOptions,
+    summary: AccountsSyncSummary,
+  ): void {
+    summary.failed.push({ id, message: messageOf(error) });
+    this.logger.warn(`accounts:sync: ${id} failed: ${messageOf(error)}`);
+    options.onAccount?.({ id, ok: false, error: messageOf(error) });
   }
 
   /** The persons of a company account the platform manages (Stripe lists them for custom accounts only). */

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { DataSource, type EntityManager } from 'typeorm';
-import { lockStripeObject, saveUnlessNewer, upsertSnapshot } from '../common/mirror-writer.js';
+import {
+  lockStripeObject,
+  saveUnlessNewer,
+  upsertSnapshot,
+  upsertSnapshots,
+} from '../common/mirror-writer.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { accountValues, externalAccountValues, personValues } from './account-mirror.js';
 import { Account } from './account.entity.js';
@@ -105,6 +110,92 @@ export class AccountsRepository {
       .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at: snapshotAt });
     if (persons.length) query.andWhere('id NOT IN (:...kept)', { kept: persons.map((p) => p.id) });
     await query.execute();
+  }
+
+  /**
+   * One page of a backfill in one transaction: each account's snapshot with its complete external accounts,
+   * and its persons when given, written with the same guarded upsert as the webhook path (a row holding a
+   * newer snapshot is left as it is), serialized with other writers of these accounts (their advisory locks,
+   * taken in one order). Owners are never touched, except `owner` set where the row has none.
+   */
+  async writePage(
+    entries: {
+      account: Stripe.Account;
+      externals: (Stripe.BankAccount | Stripe.Card)[];
+      persons: Stripe.Person[] | null;
+      owner?: string;
+    }[],
+    snapshotAt: Date,
+  ): Promise<void> {
+    if (!entries.length) return;
+    const ids = entries.map((e) => e.account.id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(id, 0) AS h FROM unnest($1::text[]) AS id ORDER BY h) AS locks`,
+        [ids],
+      );
+      await upsertSnapshots(
+        manager,
+        Account,
+        entries.map(
+          (e) => accountValues(e.account, snapshotAt) as Partial<Account> & { id: string },
+        ),
+      );
+      await this.replaceChildren(
+        manager,
+        ExternalAccount,
+        ids,
+        entries.flatMap((e) =>
+          e.externals.map(
+            (x) =>
+              externalAccountValues(x, e.account.id, snapshotAt) as Partial<ExternalAccount> & {
+                id: string;
+              },
+          ),
+        ),
+        snapshotAt,
+      );
+      const withPersons = entries.filter((e) => e.persons);
+      await this.replaceChildren(
+        manager,
+        Person,
+        withPersons.map((e) => e.account.id),
+        withPersons.flatMap((e) =>
+          e.persons!.map((p) => personValues(p, snapshotAt) as Partial<Person> & { id: string }),
+        ),
+        snapshotAt,
+      );
+      const owned = entries.filter((e) => e.owner);
+      if (owned.length) {
+        await manager.query(
+          `UPDATE "stripe_accounts" AS a SET "user_id" = o.owner
+             FROM unnest($1::text[], $2::text[]) AS o(id, owner)
+            WHERE a."id" = o.id AND a."user_id" IS NULL`,
+          [owned.map((e) => e.account.id), owned.map((e) => e.owner)],
+        );
+      }
+    });
+  }
+
+  /**
+   * The complete children (external accounts, persons) of `accounts` at `snapshotAt`: upserted with the guard,
+   * and those no longer listed removed unless newer.
+   */
+  private async replaceChildren<T extends ExternalAccount | Person>(
+    manager: EntityManager,
+    entity: new () => T,
+    accounts: string[],
+    rows: (Partial<T> & { id: string })[],
+    snapshotAt: Date,
+  ): Promise<void> {
+    if (!accounts.length) return;
+    await upsertSnapshots(manager, entity, rows);
+    const table = manager.connection.getMetadata(entity).tableName;
+    await manager.query(
+      `DELETE FROM "${table}" WHERE "account_id" = ANY($1::text[])
+          AND ("snapshot_at" IS NULL OR "snapshot_at" <= $2) AND NOT ("id" = ANY($3::text[]))`,
+      [accounts, snapshotAt, rows.map((r) => r.id)],
+    );
   }
 
   /** Sets the owner of accounts that have none (a backfill reading it from metadata); never replaces one. */

@@ -32,6 +32,39 @@ export async function upsertSnapshot<T extends ObjectLiteral>(
 }
 
 /**
+ * `upsertSnapshot` for many rows of one table in one statement (a backfill's page), with the same guard on
+ * each row: a row holding a newer snapshot keeps it.
+ */
+export async function upsertSnapshots<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  rows: (Partial<T> & { id: string })[],
+): Promise<void> {
+  if (!rows.length) return;
+  const metadata = manager.connection.getMetadata(entity);
+  const table = metadata.tableName;
+  const keys = new Set<string>();
+  for (const row of rows)
+    for (const key of Object.keys(row)) if (key !== 'id' && row[key] !== undefined) keys.add(key);
+  const columns = [...keys]
+    .map((key) => metadata.findColumnWithPropertyName(key)?.databaseName)
+    .filter((name): name is string => !!name);
+  columns.push('updated_at');
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(entity)
+    .values(rows)
+    .orUpdate([...new Set(columns)], ['id'], {
+      overwriteCondition: {
+        where: `"${table}"."snapshot_at" IS NULL OR "${table}"."snapshot_at" <= EXCLUDED."snapshot_at"`,
+      },
+    })
+    .updateEntity(false)
+    .execute();
+}
+
+/**
  * Serializes, until the transaction ends, every writer of one Stripe object, whether or not its row exists
  * yet (a transaction-scoped advisory lock on the id): the read-compare-write of the ordering guard cannot
  * interleave with another's.
