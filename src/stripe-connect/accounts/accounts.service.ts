@@ -1,6 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { AccountNotFoundError, FormValidationError } from '../common/stripe-connect.errors.js';
+import {
+  AccountNotFoundError,
+  FormValidationError,
+  StripeConnectError,
+} from '../common/stripe-connect.errors.js';
 import { callStripe } from '../stripe/stripe-errors.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
@@ -17,6 +21,15 @@ import {
   validateBankAccount,
   validateInitialForm,
 } from './onboarding-validation.js';
+
+/** A bank account that is not one of the account's: 404. */
+export class ExternalAccountNotFoundError extends StripeConnectError {
+  readonly status = 404;
+  readonly code = 'external_account_not_found';
+  constructor(id: string) {
+    super(`No such external account: ${id}`);
+  }
+}
 
 /** Where the request came from, for the terms acceptance, and the caller's idempotency key. */
 export interface RequestMeta {
@@ -222,6 +235,71 @@ export class AccountsService {
       });
     }
     await this.get(user, account);
+  }
+
+  /** A bank account of a custom account the caller may manage (404 otherwise). */
+  private async ownExternal(
+    user: StripeConnectUser,
+    id: string,
+    externalId: string,
+  ): Promise<{ account: Account; external: ExternalAccount }> {
+    const account = await this.get(user, id);
+    const external = account.externalAccounts?.find((e) => e.id === externalId);
+    if (!external) throw new ExternalAccountNotFoundError(externalId);
+    if (account.type !== 'custom') {
+      throw new FormValidationError({
+        externalAccount: ['bank accounts are managed by the platform for custom accounts only'],
+      });
+    }
+    return { account, external };
+  }
+
+  /** The account's snapshot afresh from Stripe, with its external accounts (a removed one disappears). */
+  private async refresh(id: string): Promise<void> {
+    const fresh = await callStripe(() => this.stripe.accounts.retrieve(id));
+    await this.accounts.saveSnapshot(fresh, stripeTimeOf(fresh));
+  }
+
+  /**
+   * Removes a bank account (pinax-stripe's `bank_accounts.delete`). The default one of the account's default
+   * currency cannot go: make another the default first.
+   */
+  async deleteExternalAccount(
+    user: StripeConnectUser,
+    id: string,
+    externalId: string,
+  ): Promise<void> {
+    const { account, external } = await this.ownExternal(user, id, externalId);
+    if (external.defaultForCurrency && external.currency === account.defaultCurrency) {
+      throw new FormValidationError({
+        externalAccount: [
+          `the default bank account for ${external.currency} cannot be removed: make another one the default first`,
+        ],
+      });
+    }
+    await callStripe(() => this.stripe.accounts.deleteExternalAccount(id, externalId), {
+      external_account: 'externalAccount',
+    });
+    await this.refresh(id);
+    this.logger.log(`external account ${externalId} of ${id} removed`);
+  }
+
+  /** Makes a bank account the payout destination for its currency (pinax-stripe's `default_for_currency`). */
+  async setDefaultExternalAccount(
+    user: StripeConnectUser,
+    id: string,
+    externalId: string,
+  ): Promise<ExternalAccount> {
+    await this.ownExternal(user, id, externalId);
+    await callStripe(
+      () =>
+        this.stripe.accounts.updateExternalAccount(id, externalId, {
+          default_for_currency: true,
+        }),
+      { default_for_currency: 'defaultForCurrency' },
+    );
+    await this.refresh(id);
+    return (await this.ownExternal(user, id, externalId)).external;
   }
 
   async get(user: StripeConnectUser, id: string): Promise<Account> {
