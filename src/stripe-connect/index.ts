@@ -59,6 +59,13 @@ export {
   type AccountsSyncSummary,
 } from './accounts/accounts-sync.service.js';
 export { SyncCursor } from './accounts/sync-cursor.entity.js';
+export { PersonsService, PersonNotFoundError } from './accounts/persons.service.js';
+export {
+  CreatePersonDto,
+  PersonRelationshipInput,
+  PersonResponse,
+  toPersonResponse,
+} from './accounts/dto/company-person.dto.js';
 export { ListQueryDto } from './common/list-query.dto.js';
 export { ChargesRepository } from './charges/charges.repository.js';
 export {

@@ -4,6 +4,8 @@ import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AccountsSyncService } from './accounts/accounts-sync.service.js';
+import { PersonsController } from './accounts/persons.controller.js';
+import { PersonsService } from './accounts/persons.service.js';
 import { SyncCursorRepository } from './accounts/sync-cursor.repository.js';
 import { VerificationService } from './accounts/verification.service.js';
 import { OnboardingController } from './accounts/onboarding.controller.js';
@@ -63,6 +65,7 @@ const resolvedOptionsProvider: Provider = {
     AccountsRepository,
     AccountsService,
     AccountsSyncService,
+    PersonsService,
     SyncCursorRepository,
     EventLogRepository,
     VerificationService,
@@ -76,6 +79,7 @@ const resolvedOptionsProvider: Provider = {
   ],
   controllers: [
     AccountsController,
+    PersonsController,
     OnboardingController,
     CustomersController,
     ChargesController,
@@ -91,6 +95,7 @@ const resolvedOptionsProvider: Provider = {
     EventLogRepository,
     AccountsService,
     AccountsSyncService,
+    PersonsService,
     VerificationService,
     OnboardingService,
     CustomersService,

@@ -198,6 +198,34 @@ export class AccountsRepository {
     );
   }
 
+  /** The persons of an account, oldest first. */
+  persons(accountId: string): Promise<Person[]> {
+    return this.dataSource
+      .getRepository(Person)
+      .find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** A person answered by Stripe, unless the row holds a newer snapshot. */
+  async savePerson(person: Stripe.Person, snapshotAt: Date): Promise<void> {
+    await saveUnlessNewer(
+      this.dataSource,
+      Person,
+      personValues(person, snapshotAt) as Partial<Person> & { id: string },
+      snapshotAt,
+    );
+  }
+
+  /** A person Stripe deleted: the row goes unless it holds a newer snapshot. */
+  async deletePerson(id: string, at: Date): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(Person)
+      .where('id = :id', { id })
+      .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at })
+      .execute();
+  }
+
   /** Sets the owner of accounts that have none (a backfill reading it from metadata); never replaces one. */
   async adoptOwner(accountId: string, ownerId: string): Promise<void> {
     await this.dataSource
