@@ -1,67 +1,106 @@
 /**
- * `npm run bench`, bounded (a fixed number of requests per scenario), on 127.0.0.1 only:
- * - the Stripe sandbox through the official SDK: `customers.create`, 16 in flight, in memory and journaled;
- * - the webhook path: one delivery's median time, and events per second with 32 in flight (PostgreSQL when
- *   DATABASE_URL is set, PGlite otherwise);
- * - the backfill (`accounts:sync`) of a sandbox seeded with 100,000 accounts (PostgreSQL only).
+ * `npm run bench [-- <bench>... [--flags]]`: the benches named (all when none), bounded in count and time,
+ * on 127.0.0.1 only. `npm run bench -- --help` lists the benches and flags.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Stripe from 'stripe';
-import { StripeSandbox } from '../src/stripe-sandbox/index.js';
 import { benchBackfill } from './backfill-bench.js';
-import { benchWebhooks } from './webhooks-bench.js';
+import { parseArgs } from 'node:util';
+import { startOwnPostgres } from './own-postgres.js';
+import { benchSandbox } from './sandbox-bench.js';
+import type { ServerKind } from './server-process.js';
+import type { BenchEventType } from './webhook-deliveries.js';
+import { benchWebhooks, type DatabaseKind } from './webhooks-bench.js';
 
-const IN_FLIGHT = 16;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
-const WARMUP = 300;
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    help: { type: 'boolean' },
+    requests: { type: 'string', default: process.env.BENCH_REQUESTS ?? '3000' },
+    events: { type: 'string', default: '10000' },
+    warmup: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '32' },
+    versions: { type: 'string', default: '5' },
+    servers: { type: 'string', default: 'floor,service,sync-engine' },
+    databases: { type: 'string', default: 'postgres,pglite' },
+    types: { type: 'string', default: 'account.updated,customer.updated' },
+    'no-hot': { type: 'boolean' },
+    'own-postgres': { type: 'boolean' },
+    runs: { type: 'string', default: '1' },
+    profile: { type: 'string' },
+  },
+});
 
-async function run(label: string, stateFile?: string): Promise<void> {
-  const sandbox = await StripeSandbox.start({ stateFile });
-  const stripe = new Stripe('sk_test_bench', {
-    host: '127.0.0.1',
-    port: sandbox.port,
-    protocol: 'http',
-    maxNetworkRetries: 0,
-    telemetry: false,
-  });
-  const latencies: number[] = [];
-  const drive = async (count: number, record: boolean): Promise<void> => {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < count) {
-        next += 1;
-        const start = performance.now();
-        await stripe.customers.create({
-          email: `bench${next}@example.com`,
-          metadata: { n: String(next) },
-        });
-        if (record) latencies.push(performance.now() - start);
-      }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  };
-  await drive(WARMUP, false);
-  const started = performance.now();
-  await drive(REQUESTS, true);
-  const seconds = (performance.now() - started) / 1000;
-  await sandbox.close();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(1);
-  console.log(
-    `${label.padEnd(34)} ${(REQUESTS / seconds).toFixed(0).padStart(6)} req/s   p50 ${pct(0.5)} ms   p99 ${pct(0.99)} ms   (${REQUESTS} requests, ${IN_FLIGHT} in flight)`,
-  );
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+const count = (name: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number`);
+  return n;
+};
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T[] {
+  const items = list(value);
+  const wrong = items.filter((item) => !allowed.includes(item as T));
+  if (wrong.length || !items.length) {
+    throw new Error(`--${name} takes a comma-separated list of ${allowed.join(', ')}`);
+  }
+  return items as T[];
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'nsc-bench-'));
-try {
-  console.log(`Node ${process.version}; sandbox customers.create through the stripe SDK`);
-  await run('sandbox, state in memory');
-  await run('sandbox, state journaled to a file', join(dir, 'state.jsonl'));
-  await benchWebhooks();
-  await benchBackfill();
-} finally {
-  await rm(dir, { recursive: true, force: true });
+/** The benches, by name: each one line here. */
+const benches: Record<string, { about: string; run: () => Promise<void> }> = {
+  sandbox: {
+    about: 'the Stripe sandbox through the SDK (--requests N)',
+    run: () => benchSandbox({ requests: count('requests', flags.requests) }),
+  },
+  webhooks: {
+    about:
+      'the webhook path against the floor and the sync engine (--events --warmup --concurrency --versions ' +
+      '--servers floor,service,sync-engine --databases postgres,pglite --types account.updated,customer.updated ' +
+      '--no-hot --runs N --profile DIR); PostgreSQL runs use DATABASE_URL, or with --own-postgres a ' +
+      'PostgreSQL the bench starts (fsync on)',
+    run: async () => {
+      const own = flags['own-postgres'] ? await startOwnPostgres() : undefined;
+      try {
+        await benchWebhooks({
+          events: count('events', flags.events),
+          warmup: count('warmup', flags.warmup),
+          concurrency: Math.max(1, count('concurrency', flags.concurrency)),
+          versions: Math.max(1, count('versions', flags.versions)),
+          servers: oneOf<ServerKind>('servers', flags.servers, ['floor', 'service', 'sync-engine']),
+          databases: oneOf<DatabaseKind>('databases', flags.databases, ['postgres', 'pglite']),
+          types: oneOf<BenchEventType>('types', flags.types, [
+            'account.updated',
+            'customer.updated',
+          ]),
+          hot: !flags['no-hot'],
+          runs: Math.max(1, count('runs', flags.runs)),
+          profileDir: flags.profile,
+          adminUrl: own?.url ?? process.env.DATABASE_URL,
+        });
+      } finally {
+        await own?.stop();
+      }
+    },
+  },
+  backfill: {
+    about:
+      'the backfill (accounts:sync) of a sandbox seeded with BENCH_BACKFILL_ACCOUNTS (default 100,000) ' +
+      'accounts; PostgreSQL only (DATABASE_URL)',
+    run: () => benchBackfill(),
+  },
+};
+
+if (flags.help) {
+  console.log('npm run bench -- [bench...] [flags]\n');
+  for (const [name, bench] of Object.entries(benches))
+    console.log(`  ${name.padEnd(10)} ${bench.about}`);
+} else {
+  const unknown = positionals.filter((name) => !(name in benches));
+  if (unknown.length) throw new Error(`Unknown bench: ${unknown.join(', ')} (see --help)`);
+  for (const name of positionals.length ? positionals : Object.keys(benches)) {
+    await benches[name].run();
+  }
 }

@@ -1,4 +1,3 @@
-/* global process, console */
 /**
  * `npm run cli -- …`: runs the built CLI, building first only when a source is newer than the last build
  * (a call on a current build starts at once instead of compiling the project).

@@ -7,6 +7,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import type { AppConfig, OnboardingConfig, StripeConfig } from './config/app-config.js';
 import { buildDataSourceOptions } from './database/data-source-options.js';
 import { HealthController } from './health/health.controller.js';
+import { OnboardingPagesModule } from './onboarding-pages/onboarding-pages.module.js';
 import { EmbeddedSandbox } from './sandbox/embedded-sandbox.js';
 import { StripeConnectModule, type StripeConnectModuleOptions } from './stripe-connect/index.js';
 
@@ -15,14 +16,23 @@ export function stripeConnectOptions(
   stripe: StripeConfig,
   sandbox?: EmbeddedSandbox,
   onboarding?: OnboardingConfig,
+  rateLimitPerMinute?: number,
 ): StripeConnectModuleOptions {
+  const limits: Pick<StripeConnectModuleOptions, 'rateLimit'> =
+    rateLimitPerMinute === undefined
+      ? {}
+      : {
+          rateLimit:
+            rateLimitPerMinute === 0 ? false : { limit: rateLimitPerMinute, ttlMs: 60_000 },
+        };
   const hosted = onboarding
     ? {
+        ...limits,
         publicUrl: onboarding.publicUrl,
         ...(onboarding.returnUrl ? { onboardingReturnUrl: onboarding.returnUrl } : {}),
         ...(onboarding.oauthClientId ? { oauthClientId: onboarding.oauthClientId } : {}),
       }
-    : {};
+    : limits;
   if (stripe.kind === 'unavailable') return { withoutStripe: { reason: stripe.reason }, ...hosted };
   return {
     ...hosted,
@@ -77,13 +87,22 @@ export class AppModule {
           imports: [sandboxModule],
           inject: sandboxProviders.length ? [EmbeddedSandbox] : [],
           useFactory: (sandbox?: EmbeddedSandbox) =>
-            stripeConnectOptions(config.stripe, sandbox, config.onboarding),
+            stripeConnectOptions(
+              config.stripe,
+              sandbox,
+              config.onboarding,
+              config.rateLimitPerMinute,
+            ),
         }),
         sandboxModule,
+        OnboardingPagesModule.register({ jwtSecret: config.auth.jwtSecret }),
       ],
       controllers: [HealthController],
       providers: [
-        { provide: AuthSettings, useValue: new AuthSettings(config.auth.jwtSecret) },
+        {
+          provide: AuthSettings,
+          useValue: new AuthSettings(config.auth.jwtSecret, config.auth.maxLifetimeSeconds),
+        },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
     };

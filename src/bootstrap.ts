@@ -59,5 +59,9 @@ export async function bootstrap(
   logger.log(
     `Listening on http://localhost:${port} (docs at /docs) after ${Date.now() - started} ms`,
   );
+  logger.log(
+    `Onboarding pages at http://localhost:${port}/onboarding: sign in with the link ` +
+      '`npm run cli -- onboarding-url <userId>` prints',
+  );
   return { app, config };
 }

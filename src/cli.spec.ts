@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyAuthToken } from './auth/jwt.js';
 import { runCli, runCliWithStatus, UsageError } from './cli.js';
 import { parseDuration } from './cli/sandbox.command.js';
+import { verifyLoginToken } from './onboarding-pages/login-token.js';
 import { DEVELOPMENT_JWT_SECRET } from './config/app-config.js';
 
 describe('cli token', () => {
@@ -44,7 +45,14 @@ describe('cli help and exit codes', () => {
   it('prints help for the program and for every command, with exit code 0', async () => {
     const top = await runCliWithStatus(['--help'], {});
     expect(top.code).toBe(0);
-    for (const command of ['token', 'events:replay', 'events:list', 'accounts:sync', 'sandbox'])
+    for (const command of [
+      'token',
+      'events:replay',
+      'events:list',
+      'accounts:sync',
+      'sandbox',
+      'onboarding-url',
+    ])
       expect(top.output).toContain(command);
     for (const argv of [
       ['token', '--help'],
@@ -56,6 +64,7 @@ describe('cli help and exit codes', () => {
       ['sandbox', 'clock', 'show', '--help'],
       ['sandbox', 'clock', 'advance', '--help'],
       ['sandbox', 'seed', '--help'],
+      ['onboarding-url', '--help'],
     ]) {
       const { output, code } = await runCliWithStatus(argv, {});
       expect(code).toBe(0);
@@ -82,5 +91,34 @@ describe('cli help and exit codes', () => {
     expect(parseDuration('36h')).toBe(129_600);
     expect(parseDuration('7d')).toBe(604_800);
     expect(() => parseDuration('-1')).toThrow(UsageError);
+  });
+});
+
+describe('cli onboarding-url', () => {
+  const secret = 'a-secret-of-thirty-two-characters-or-more';
+
+  it('prints a one-time sign-in link to the pages at PUBLIC_URL, signed with a key bearer tokens do not use', async () => {
+    const url = await runCli(['onboarding-url', 'seller-9'], {
+      AUTH_JWT_SECRET: secret,
+      PUBLIC_URL: 'https://market.example.com/',
+    });
+    const [address, token] = url.split('#token=');
+    expect(address).toBe('https://market.example.com/onboarding/sign-in');
+    const claims = await verifyLoginToken(secret, token);
+    expect(claims.userId).toBe('seller-9');
+    expect(claims.expiresAt - Date.now() / 1000).toBeLessThanOrEqual(600);
+    await expect(verifyAuthToken(secret, token)).rejects.toThrow();
+    await expect(
+      verifyLoginToken('another-secret-of-thirty-two-characters', token),
+    ).rejects.toThrow();
+  });
+
+  it('uses http://localhost:<PORT> and the development secret by default, and needs one user id', async () => {
+    const url = await runCli(['onboarding-url', 'dev'], { PORT: '4000' });
+    expect(url.startsWith('http://localhost:4000/onboarding/sign-in#token=')).toBe(true);
+    await expect(
+      verifyLoginToken(DEVELOPMENT_JWT_SECRET, url.split('#token=')[1]),
+    ).resolves.toMatchObject({ userId: 'dev' });
+    await expect(runCli(['onboarding-url'], {})).rejects.toThrow('exactly one <userId>');
   });
 });

@@ -9,6 +9,7 @@ import type { CliContext } from './cli/cli-context.js';
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, EXIT_WORK_FAILED, UsageError } from './cli/cli-errors.js';
 import { CapturingIo, processIo, type CliIo } from './cli/cli-io.js';
 import { registerEventCommands } from './cli/events.command.js';
+import { registerOnboardingUrlCommand } from './cli/onboarding-url.command.js';
 import { registerSandboxCommands } from './cli/sandbox.command.js';
 import { registerTokenCommand } from './cli/token.command.js';
 import { ConfigError } from './config/app-config.js';
@@ -29,6 +30,7 @@ export function buildProgram(context: CliContext): Command {
   registerEventCommands(program, context);
   registerAccountCommands(program, context);
   registerSandboxCommands(program, context);
+  registerOnboardingUrlCommand(program, context);
   return program;
 }
 

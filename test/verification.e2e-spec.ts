@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedSandbox } from '../src/sandbox/embedded-sandbox.js';
 import { SandboxClient } from '../src/stripe-sandbox/index.js';
 import { Account, STRIPE_CLIENT } from '../src/stripe-connect/index.js';
+import { DOCUMENT_REVIEW_SECONDS } from '../src/stripe-sandbox/resources/account-requirements.js';
+import { identityCardPng } from './support/png.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const INDIVIDUAL = {
@@ -81,12 +83,26 @@ describe('verification follow-up', () => {
         },
       ],
     });
+    // Stripe takes a matching identity document instead (`requirements.alternatives`): both are offered.
+    expect(before.body.alternatives).toEqual([
+      {
+        originalFieldsDue: ['individual.id_number'],
+        alternativeFieldsDue: ['individual.verification.document'],
+      },
+    ]);
     expect(before.body.fields).toEqual([
       expect.objectContaining({
         name: 'individual.id_number',
         type: 'text',
-        required: true,
+        required: false,
         requirements: ['individual.id_number'],
+        hint: 'Or instead: your identity document',
+      }),
+      expect.objectContaining({
+        name: 'individual.verification.document',
+        type: 'file',
+        required: false,
+        hint: 'Instead of: your national id number',
       }),
     ]);
 
@@ -104,6 +120,35 @@ describe('verification follow-up', () => {
     const row = await db.getRepository(Account).findOneByOrFail({ id });
     expect(row.verificationFieldsNeeded).toEqual([]);
     expect(row.chargesEnabled).toBe(true);
+  });
+
+  it('takes an identity document instead of the id number, reviews it, and verifies the person after review', async () => {
+    const { id } = await create('document-user', {
+      ...FORM,
+      individual: { ...INDIVIDUAL, idNumber: '111111111' },
+    });
+    const sent = await request(t.app.getHttpServer())
+      .post(`/connect/accounts/${id}/verification`)
+      .set('Authorization', await as('document-user'))
+      .attach('individual.verification.document', identityCardPng(), 'passport.png');
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({
+      currentlyDue: [],
+      pendingVerification: ['individual.verification.document'],
+      alternatives: [],
+      errors: [],
+      fields: [],
+    });
+    await clock.advance(0);
+    const reviewing = await db.getRepository(Account).findOneByOrFail({ id });
+    expect(reviewing.chargesEnabled).toBe(false);
+
+    // Stripe's review ends on the clock; the account.updated webhook enables the account.
+    await clock.advance(DOCUMENT_REVIEW_SECONDS);
+    const after = await state('document-user', id);
+    expect(after.body).toMatchObject({ pendingVerification: [], currentlyDue: [], errors: [] });
+    const verified = await db.getRepository(Account).findOneByOrFail({ id });
+    expect(verified).toMatchObject({ chargesEnabled: true, payoutsEnabled: true });
   });
 
   it('lists exactly what is due, refuses anything else, checks types, and accepts the fields', async () => {

@@ -417,9 +417,9 @@ describe('webhooks', () => {
         eventOf('account.application.deauthorized', application, { account: account.id }),
         SECRETS.connect,
       ).expect(200);
+      // The platform can no longer read the account: the row remembers the deauthorization, no call made.
       expect(await db.getRepository(Account).findOneByOrFail({ id: account.id })).toMatchObject({
         authorized: false,
-        type: 'standard',
       });
       await deliver(
         t.app,

@@ -12,7 +12,7 @@ import { verifyAuthToken, type AuthClaims } from './jwt.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
 /**
- * The host's global authentication: every route needs `Authorization: Bearer <jwt>` (HS256, `sub`, `role`)
+ * The host's global authentication: every route needs `Authorization: Bearer <jwt>` (HS256, `sub`, `exp`, `role`)
  * except those marked `@Public()` and the library's own public routes (webhooks, Stripe redirects).
  * The verified claims are left on `req.user`, where the library's default `getUser` reads them.
  */
@@ -34,7 +34,11 @@ export class JwtAuthGuard implements CanActivate {
       throw new UnauthorizedException('A bearer token is required');
     }
     try {
-      request.user = await verifyAuthToken(this.settings.jwtSecret, token);
+      request.user = await verifyAuthToken(
+        this.settings.jwtSecret,
+        token,
+        this.settings.maxLifetimeSeconds,
+      );
     } catch {
       throw new UnauthorizedException('The bearer token is invalid or expired');
     }

@@ -32,7 +32,11 @@ describe('loadConfig', () => {
       connectWebhookSecrets: [expect.stringMatching(/^whsec_/)],
       stateFile: resolve('.data/stripe-sandbox.jsonl'),
     });
-    expect(config.auth).toEqual({ jwtSecret: DEVELOPMENT_JWT_SECRET, developmentSecret: true });
+    expect(config.auth).toEqual({
+      jwtSecret: DEVELOPMENT_JWT_SECRET,
+      developmentSecret: true,
+      maxLifetimeSeconds: 86_400,
+    });
   });
 
   it('uses PGLITE_DIR and DATABASE_URL', () => {

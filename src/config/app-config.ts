@@ -34,6 +34,8 @@ export interface AuthConfig {
   jwtSecret: string;
   /** True when no AUTH_JWT_SECRET was given and the well-known development secret is in use. */
   developmentSecret: boolean;
+  /** The longest lifetime a bearer token may have, in seconds (`AUTH_JWT_MAX_LIFETIME`, default 86400). */
+  maxLifetimeSeconds?: number;
 }
 
 export interface OnboardingConfig {
@@ -55,6 +57,11 @@ export interface AppConfig {
   database: DatabaseConfig;
   stripe: StripeConfig;
   auth: AuthConfig;
+  /**
+   * Requests per minute per route and caller on the routes that mint links, states and tokens or create
+   * accounts (`RATE_LIMIT_PER_MINUTE`, default 30; 0 switches the limit off).
+   */
+  rateLimitPerMinute?: number;
 }
 
 export class ConfigError extends Error {
@@ -151,15 +158,20 @@ function loadStripeConfig(env: Env, problems: string[]): StripeConfig {
 }
 
 export function loadAuthConfig(env: Env, problems: string[] = []): AuthConfig {
+  const rawLifetime = value(env, 'AUTH_JWT_MAX_LIFETIME');
+  const maxLifetimeSeconds = rawLifetime === undefined ? 86_400 : Number(rawLifetime);
+  if (rawLifetime !== undefined && (!/^\d+$/.test(rawLifetime) || maxLifetimeSeconds < 60)) {
+    problems.push('AUTH_JWT_MAX_LIFETIME must be a whole number of seconds, at least 60');
+  }
   const jwtSecret = value(env, 'AUTH_JWT_SECRET');
   if (jwtSecret !== undefined) {
     if (jwtSecret.length < 32) problems.push('AUTH_JWT_SECRET must be at least 32 characters');
-    return { jwtSecret, developmentSecret: false };
+    return { jwtSecret, developmentSecret: false, maxLifetimeSeconds };
   }
   if (value(env, 'STRIPE_SECRET_KEY') !== undefined) {
     problems.push('AUTH_JWT_SECRET is required when STRIPE_SECRET_KEY is set');
   }
-  return { jwtSecret: DEVELOPMENT_JWT_SECRET, developmentSecret: true };
+  return { jwtSecret: DEVELOPMENT_JWT_SECRET, developmentSecret: true, maxLifetimeSeconds };
 }
 
 function loadPort(env: Env, problems: string[]): number {
@@ -197,6 +209,14 @@ function loadOnboardingConfig(env: Env, port: number, problems: string[]): Onboa
   };
 }
 
+function loadRateLimit(env: Env, problems: string[]): number {
+  const raw = value(env, 'RATE_LIMIT_PER_MINUTE');
+  if (raw === undefined) return 30;
+  if (!/^\d{1,6}$/.test(raw))
+    problems.push('RATE_LIMIT_PER_MINUTE must be a whole number (0: off)');
+  return Number(raw);
+}
+
 /** Reads and validates the whole configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
@@ -209,6 +229,7 @@ export function loadConfig(env: Env): AppConfig {
     database: loadDatabaseConfig(env, problems),
     stripe: loadStripeConfig(env, problems),
     auth: loadAuthConfig(env, problems),
+    rateLimitPerMinute: loadRateLimit(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -14,12 +14,18 @@ export { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constant
 export { InjectStripeClient } from './stripe/inject-stripe-client.decorator.js';
 export { ConnectUser } from './common/connect-user.decorator.js';
 export { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
+export { AccountOwnerOnly, PlatformOnly } from './common/route-access.decorator.js';
+export { StripeConnectThrottlerGuard } from './common/stripe-connect-throttler.guard.js';
+export { StripeConnectEdgeFilter } from './common/stripe-connect-edge.filter.js';
+export { storableText } from './common/postgres-text.js';
+export { IsStripeCurrency } from './stripe/is-stripe-currency.decorator.js';
 export {
   StripeConnectPublic,
   isStripeConnectPublicRoute,
 } from './common/stripe-connect-public.decorator.js';
 export {
   createStripeConnectValidationPipe,
+  StripeConnectValidationPipe,
   fieldErrorsOf,
   validationFailed,
   type FieldErrors,
@@ -31,6 +37,7 @@ export {
   StripeConnectError,
   StripeUnavailableError,
   WebhookSignatureError,
+  type WebhookRejectionReason,
 } from './common/stripe-connect.errors.js';
 export {
   OnStripeEvent,
@@ -88,6 +95,10 @@ export {
 export { CustomersRepository } from './customers/customers.repository.js';
 export { CustomerListQueryDto, CustomerListResponse } from './customers/dto/customer-list.dto.js';
 export type { Page, PageRequest } from './common/cursor-page.js';
+export { MirrorService, type ApplyOptions, type DatedOp } from './webhooks/mirror.service.js';
+export type { MirrorFamily, MirrorOp } from './webhooks/mirror-op.js';
+export type { ExternalAccountList } from './accounts/account-mirror.js';
+export type { WriteOutcome } from './common/mirror-writer.js';
 export { DEFAULT_WEBHOOK_PATHS, type WebhookPaths } from './webhooks/webhooks.controller.js';
 export { verificationFieldsNeeded } from './accounts/account-mirror.js';
 export { stripeConnectEntities } from './entities.js';
@@ -128,7 +139,23 @@ export {
   FormValidationError,
   PlatformOnlyError,
   StripeRequestError,
+  UnsupportedCountryError,
 } from './common/stripe-connect.errors.js';
+export {
+  BUSINESS_TYPES,
+  initialFormDescription,
+  onboardingCountries,
+  type BusinessType,
+  type CountrySummary,
+  type InitialFieldType,
+  type InitialFormDescription,
+  type InitialFormField,
+} from './accounts/initial-form.js';
+export {
+  CountrySummaryResponse,
+  InitialFormDescriptionResponse,
+  InitialFormFieldResponse,
+} from './accounts/dto/onboarding-countries.response.js';
 export { VerificationService, type VerificationState } from './accounts/verification.service.js';
 export {
   buildVerificationForm,
@@ -136,6 +163,7 @@ export {
   messageForRequirementError,
   type FieldType,
   type FormField,
+  type RequirementAlternative,
 } from './accounts/verification-form.js';
 export {
   FormFieldResponse,
@@ -159,6 +187,8 @@ export { UsedState } from './accounts/used-state.entity.js';
 export {
   chargeAmountProblem,
   currencyExponent,
+  isSupportedCurrency,
+  SUPPORTED_CURRENCIES,
   fromMinorUnits,
   MAXIMUM_AMOUNT,
   MINIMUM_CHARGE_AMOUNTS,

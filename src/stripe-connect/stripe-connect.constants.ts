@@ -6,3 +6,7 @@ export const STRIPE_CLIENT = Symbol('STRIPE_CLIENT');
 export const STRIPE_CONNECT_PUBLIC = 'stripe-connect:public';
 /** Request property where the library keeps the caller it resolved through `getUser`. */
 export const STRIPE_CONNECT_USER = 'stripeConnectUser';
+/** Path prefixes of the library's routes (`/connect` and the webhook paths), for its global edge filter. */
+export const STRIPE_CONNECT_ROUTE_PREFIXES = Symbol('STRIPE_CONNECT_ROUTE_PREFIXES');
+/** The request counts of the library's rate limits (@nestjs/throttler's in-memory storage). */
+export const STRIPE_CONNECT_THROTTLER_STORAGE = Symbol('STRIPE_CONNECT_THROTTLER_STORAGE');

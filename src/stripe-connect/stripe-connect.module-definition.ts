@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { STRIPE_CONNECT_ROUTE_PREFIXES } from './stripe-connect.constants.js';
 import type { StripeConnectModuleOptions } from './stripe-connect.options.js';
 import {
   createWebhooksController,
@@ -22,6 +23,18 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
       (definition, extras) => ({
         ...definition,
         global: extras.isGlobal,
+        providers: [
+          ...(definition.providers ?? []),
+          {
+            provide: STRIPE_CONNECT_ROUTE_PREFIXES,
+            useValue: [
+              '/connect',
+              ...Object.values({ ...DEFAULT_WEBHOOK_PATHS, ...extras.webhookPaths }).map(
+                (path) => `/${path.replace(/^\/+|\/+$/g, '')}`,
+              ),
+            ],
+          },
+        ],
         // The webhook routes are fixed when the module is defined, so their paths are extras, not options.
         controllers: [
           ...(definition.controllers ?? []),

@@ -1,4 +1,13 @@
-import { Module, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Module,
+  type MiddlewareConsumer,
+  type NestModule,
+  type Provider,
+} from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import helmet from 'helmet';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
@@ -9,6 +18,7 @@ import { PersonsService } from './accounts/persons.service.js';
 import { SyncCursorRepository } from './accounts/sync-cursor.repository.js';
 import { VerificationService } from './accounts/verification.service.js';
 import { OnboardingController } from './accounts/onboarding.controller.js';
+import { OnboardingCountriesController } from './accounts/onboarding-countries.controller.js';
 import { OnboardingService } from './accounts/onboarding.service.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
@@ -26,20 +36,49 @@ import {
 import { TransfersRepository } from './transfers/transfers.repository.js';
 import { TransfersService } from './transfers/transfers.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
+import { StripeConnectEdgeFilter } from './common/stripe-connect-edge.filter.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
+import { StripeConnectThrottlerGuard } from './common/stripe-connect-throttler.guard.js';
+import { StripeConnectValidationPipe } from './common/validation.js';
 import { stripeConnectEntities } from './entities.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { EventSyncService } from './webhooks/event-sync.service.js';
+import { MirrorService } from './webhooks/mirror.service.js';
 import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
 import { EventLogRepository } from './webhooks/event-log.repository.js';
 import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
-import { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constants.js';
+import {
+  STRIPE_CLIENT,
+  STRIPE_CONNECT_OPTIONS,
+  STRIPE_CONNECT_THROTTLER_STORAGE,
+} from './stripe-connect.constants.js';
 import {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN,
 } from './stripe-connect.module-definition.js';
 import { resolveStripeConnectOptions } from './stripe-connect.options-resolver.js';
+import type { ResolvedStripeConnectOptions } from './stripe-connect.options.js';
+
+const throttlerProviders: Provider[] = [
+  { provide: STRIPE_CONNECT_THROTTLER_STORAGE, useClass: ThrottlerStorageService },
+  StripeConnectThrottlerGuard,
+];
+
+const libraryControllers = [
+  AccountsController,
+  PersonsController,
+  OnboardingController,
+  OnboardingCountriesController,
+  CustomersController,
+  ChargesController,
+  TransfersController,
+  PayoutsController,
+  PlatformMoneyController,
+  ChargeListsController,
+  CustomerListsController,
+  EventsController,
+];
 
 const resolvedOptionsProvider: Provider = {
   provide: STRIPE_CONNECT_OPTIONS,
@@ -59,8 +98,13 @@ const resolvedOptionsProvider: Provider = {
     stripeClientProvider,
     StripeConnectAuthGuard,
     StripeConnectExceptionFilter,
+    StripeConnectValidationPipe,
+    ...throttlerProviders,
+    // What fails before a library route runs (413, bad JSON, unknown path) answers the library's error body.
+    { provide: APP_FILTER, useClass: StripeConnectEdgeFilter },
     StripeEventsRepository,
     EventSyncService,
+    MirrorService,
     WebhooksService,
     AccountsRepository,
     AccountsService,
@@ -77,21 +121,10 @@ const resolvedOptionsProvider: Provider = {
     TransfersRepository,
     TransfersService,
   ],
-  controllers: [
-    AccountsController,
-    PersonsController,
-    OnboardingController,
-    CustomersController,
-    ChargesController,
-    TransfersController,
-    PayoutsController,
-    PlatformMoneyController,
-    ChargeListsController,
-    CustomerListsController,
-    EventsController,
-  ],
+  controllers: libraryControllers,
   exports: [
     WebhooksService,
+    MirrorService,
     EventLogRepository,
     AccountsService,
     AccountsSyncService,
@@ -105,7 +138,22 @@ const resolvedOptionsProvider: Provider = {
     STRIPE_CLIENT,
     StripeConnectAuthGuard,
     StripeConnectExceptionFilter,
+    StripeConnectValidationPipe,
+    StripeConnectThrottlerGuard,
+    // The guard checks account ownership; a host's controllers that use it need what it needs.
+    AccountsRepository,
     TypeOrmModule,
   ],
 })
-export class StripeConnectModule extends ConfigurableModuleClass {}
+export class StripeConnectModule extends ConfigurableModuleClass implements NestModule {
+  constructor(
+    @Inject(STRIPE_CONNECT_OPTIONS) private readonly resolved: ResolvedStripeConnectOptions,
+  ) {
+    super();
+  }
+
+  /** Security headers (helmet) on the library's REST routes, unless `securityHeaders: false`. */
+  configure(consumer: MiddlewareConsumer): void {
+    if (this.resolved.securityHeaders) consumer.apply(helmet()).forRoutes(...libraryControllers);
+  }
+}

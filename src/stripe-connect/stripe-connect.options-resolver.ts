@@ -49,6 +49,20 @@ export function resolveStripeConnectOptions(
     problems.push('getUser must be a function');
   }
 
+  let rateLimit: ResolvedStripeConnectOptions['rateLimit'] = { limit: 30, ttlMs: 60_000 };
+  if (options.rateLimit === false) rateLimit = null;
+  else if (options.rateLimit !== undefined) {
+    const { limit = 30, ttlMs = 60_000 } = options.rateLimit;
+    if (!Number.isInteger(limit) || limit < 1)
+      problems.push('rateLimit.limit must be a positive integer');
+    if (!Number.isInteger(ttlMs) || ttlMs < 1)
+      problems.push('rateLimit.ttlMs must be a positive integer');
+    rateLimit = { limit, ttlMs };
+  }
+  if (options.securityHeaders !== undefined && typeof options.securityHeaders !== 'boolean')
+    problems.push('securityHeaders must be true or false');
+  const common = { getUser, rateLimit, securityHeaders: options.securityHeaders !== false };
+
   const url = (name: 'publicUrl' | 'onboardingReturnUrl'): URL | null => {
     const value = options[name];
     if (value === undefined) return null;
@@ -87,7 +101,7 @@ export function resolveStripeConnectOptions(
     if (problems.length) throw new StripeConnectConfigError(problems);
     return {
       stripe: { available: false, reason: options.withoutStripe.reason },
-      getUser,
+      ...common,
       onboarding,
     };
   }
@@ -129,7 +143,7 @@ export function resolveStripeConnectOptions(
       maxNetworkRetries,
       timeoutMs,
     },
-    getUser,
+    ...common,
     onboarding,
   };
 }

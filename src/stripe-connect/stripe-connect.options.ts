@@ -42,6 +42,14 @@ export interface StripeConnectModuleOptions {
    * (a bearer JWT verified by the host's guard), or no user when `req.user` is absent.
    */
   getUser?: (request: Request) => StripeConnectUser | undefined | null;
+  /**
+   * Rate limit of the routes that mint onboarding links, login links and OAuth states or create accounts:
+   * `limit` requests per `ttlMs` per route and caller (user, or IP when anonymous); default 30 per minute.
+   * `false` switches it off (a host that limits upstream).
+   */
+  rateLimit?: { limit?: number; ttlMs?: number } | false;
+  /** Security headers (helmet) on the library's routes; default true. */
+  securityHeaders?: boolean;
 }
 
 /** The options after validation, with defaults applied. */
@@ -58,6 +66,9 @@ export interface ResolvedStripeConnectOptions {
       }
     | { available: false; reason: string };
   getUser: (request: Request) => StripeConnectUser | undefined;
+  /** Null when switched off. */
+  rateLimit: { limit: number; ttlMs: number } | null;
+  securityHeaders: boolean;
   onboarding: {
     publicUrl: URL | null;
     returnUrl: URL | null;

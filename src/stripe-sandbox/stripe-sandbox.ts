@@ -24,10 +24,10 @@ import { registerApplicationFees } from './resources/application-fees.resource.j
 import { registerBalance } from './resources/balance.resource.js';
 import { registerCapabilities } from './resources/capabilities.resource.js';
 import { registerCharges } from './resources/charges.resource.js';
-import { registerCustomerRoutes } from './resources/customers.resource.js';
-import { registerEventRoutes } from './resources/events.resource.js';
+import { registerCustomers } from './resources/customers.resource.js';
+import { registerEvents } from './resources/events.resource.js';
 import { registerExternalAccounts } from './resources/external-accounts.resource.js';
-import { registerFileRoutes } from './resources/files.resource.js';
+import { registerFiles } from './resources/files.resource.js';
 import { registerLoginLinks } from './resources/login-links.resource.js';
 import { registerOAuth } from './resources/oauth.resource.js';
 import { registerPaymentIntents } from './resources/payment-intents.resource.js';
@@ -36,7 +36,7 @@ import { registerPayouts } from './resources/payouts.resource.js';
 import { registerPersons } from './resources/persons.resource.js';
 import { registerRefunds } from './resources/refunds.resource.js';
 import { registerTransfers } from './resources/transfers.resource.js';
-import { registerWebhookEndpointRoutes } from './resources/webhook-endpoints.resource.js';
+import { registerWebhookEndpoints } from './resources/webhook-endpoints.resource.js';
 
 export const SANDBOX_API_VERSION = '2026-10-28.endive';
 /** Fields that hold the id of another object, which `expand[]` may replace by that object. */
@@ -68,9 +68,9 @@ const RESOURCES: ((sandbox: StripeSandbox) => void)[] = [
   registerCapabilities,
   registerPersons,
   registerExternalAccounts,
-  registerCustomerRoutes,
-  registerEventRoutes,
-  registerFileRoutes,
+  registerCustomers,
+  registerEvents,
+  registerFiles,
   registerPaymentMethods,
   registerPaymentIntents,
   registerCharges,
@@ -79,7 +79,7 @@ const RESOURCES: ((sandbox: StripeSandbox) => void)[] = [
   registerBalance,
   registerTransfers,
   registerPayouts,
-  registerWebhookEndpointRoutes,
+  registerWebhookEndpoints,
 ];
 
 export interface StripeSandboxOptions {
@@ -108,6 +108,7 @@ export interface RequestContext {
 }
 
 type Handler = (ctx: RequestContext) => unknown;
+type Send = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
 interface Route {
   method: string;
@@ -352,9 +353,38 @@ export class StripeSandbox {
     });
   }
 
+  /** Answers a request: a sandbox page, a control route, or the API. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = `req_${randomToken(14)}`;
-    let send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    let send = this.responder(req, res, requestId);
+    try {
+      const raw = await readBody(req);
+      if (this.servePage(method, url, res, requestId)) return;
+      if (url.pathname.startsWith('/_sandbox/')) {
+        send(200, await this.handleControl(method, url.pathname, raw, req.headers['content-type']));
+        return;
+      }
+      authenticate(req.headers.authorization);
+      const matched = this.match(method, url.pathname);
+      const fault = this.takeFault(method, url.pathname);
+      if (fault && !fault.after) return sendFault(fault, send, requestId);
+      if (fault) send = losingAnswer(fault, send, req, requestId);
+      const ctx = this.contextFor(req, method, url, raw, matched, requestId);
+      const run = () => this.execute(matched.route, ctx);
+      const result = ctx.idempotencyKey
+        ? await this.idempotent(ctx, ctx.idempotencyKey, run)
+        : { ...(await run()), replayed: false };
+      send(result.status, result.body, result.replayed ? { 'Idempotent-Replayed': 'true' } : {});
+    } catch (error) {
+      this.sendError(error, send, `${method} ${url.pathname}`, requestId);
+    }
+  }
+
+  /** Sends JSON with Stripe's headers, dated by the sandbox's clock. */
+  private responder(req: IncomingMessage, res: ServerResponse, requestId: string): Send {
+    return (status, body, headers = {}) => {
       const text = JSON.stringify(body, null, 2);
       res.writeHead(status, {
         'Content-Type': 'application/json',
@@ -367,129 +397,66 @@ export class StripeSandbox {
       });
       res.end(text);
     };
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const method = (req.method ?? 'GET').toUpperCase();
-    try {
-      const raw = await readBody(req);
-      for (const page of this.pages) {
-        const found = page.method === method ? page.pattern.exec(url.pathname) : null;
-        if (!found) continue;
-        const { redirect } = page.handler(found, url.searchParams);
-        res.writeHead(303, { Location: redirect, 'Request-Id': requestId, 'Content-Length': 0 });
-        res.end();
-        return;
-      }
-      if (url.pathname.startsWith('/_sandbox/')) {
-        send(200, await this.handleControl(method, url.pathname, raw, req.headers['content-type']));
-        return;
-      }
-      authenticate(req.headers.authorization);
-      const matched = this.match(method, url.pathname);
-      const fault = this.takeFault(method, url.pathname);
-      if (fault?.after) {
-        // Do the work, then lose the answer.
-        const original = send;
-        send = (status, body, headers = {}) => {
-          void status;
-          void body;
-          void headers;
-          if (fault.drop) {
-            req.socket.destroy();
-            return;
-          }
-          const error = new SandboxError(
-            fault.status,
-            'api_error',
-            'An unknown error occurred (injected by the sandbox after the work was done).',
-          );
-          original(error.status, error.toBody(requestId), { 'Stripe-Should-Retry': 'true' });
-        };
-      } else if (fault) {
-        const error =
-          fault.status === 429
-            ? new SandboxError(
-                429,
-                'invalid_request_error',
-                'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-                { code: 'rate_limit' },
-              )
-            : new SandboxError(
-                fault.status,
-                'api_error',
-                'An unknown error occurred (injected by the sandbox).',
-              );
-        send(error.status, error.toBody(requestId), { 'Stripe-Should-Retry': 'true' });
-        return;
-      }
-      const scope = this.resolveScope(req.headers['stripe-account']);
-      const contentType = req.headers['content-type'] ?? '';
-      let params: FormObject;
-      let files: UploadedFile[] = [];
-      if (
-        method === 'POST' &&
-        contentType.startsWith('multipart/form-data') &&
-        matched.route.multipart
-      ) {
-        const boundary = boundaryOf(contentType);
-        if (!boundary) throw invalidRequest('Invalid multipart request: no boundary');
-        ({ params, files } = parseMultipart(raw, boundary));
-      } else {
-        if (
-          raw.length &&
-          method === 'POST' &&
-          !contentType.startsWith('application/x-www-form-urlencoded')
-        ) {
-          throw invalidRequest(
-            `Invalid request: this endpoint takes application/x-www-form-urlencoded bodies (got ${contentType || 'none'}).`,
-          );
-        }
-        params = decodeForm(method === 'POST' ? raw.toString('utf8') : url.search.slice(1));
-      }
-      if (method === 'POST' && url.search.length > 1)
-        Object.assign(params, decodeForm(url.search.slice(1)));
-      for (const name of Object.keys(params)) {
-        if (!matched.route.params.has(name)) {
-          throw invalidRequest(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
-        }
-      }
-      const idempotencyKey =
-        method === 'POST' ? ((req.headers['idempotency-key'] as string | undefined) ?? null) : null;
-      const ctx: RequestContext = {
-        method,
-        path: url.pathname,
-        pathParams: matched.pathParams,
-        params,
-        files,
-        scope,
-        requestId,
-        idempotencyKey,
-        sandbox: this,
-      };
-      if (idempotencyKey) {
-        const replay = await this.idempotent(ctx, idempotencyKey, () =>
-          this.execute(matched.route, ctx),
-        );
-        send(replay.status, replay.body, replay.replayed ? { 'Idempotent-Replayed': 'true' } : {});
-        return;
-      }
-      const result = await this.execute(matched.route, ctx);
-      send(result.status, result.body);
-    } catch (error) {
-      if (error instanceof SandboxError) send(error.status, error.toBody(requestId));
-      else if (error instanceof FormDecodeError)
-        send(400, invalidRequest(error.message).toBody(requestId));
-      else {
-        this.log(
-          `error on ${method} ${url.pathname}: ${error instanceof Error ? error.stack : String(error)}`,
-        );
-        send(
-          500,
-          new SandboxError(500, 'api_error', 'An unknown error occurred in the sandbox.').toBody(
-            requestId,
-          ),
-        );
+  }
+
+  /** Serves a browser-facing page (a redirect) when one matches; answers whether one did. */
+  private servePage(method: string, url: URL, res: ServerResponse, requestId: string): boolean {
+    for (const page of this.pages) {
+      const found = page.method === method ? page.pattern.exec(url.pathname) : null;
+      if (!found) continue;
+      const { redirect } = page.handler(found, url.searchParams);
+      res.writeHead(303, { Location: redirect, 'Request-Id': requestId, 'Content-Length': 0 });
+      res.end();
+      return true;
+    }
+    return false;
+  }
+
+  /** The request as a route sees it: account scope, parameters (checked against the route's), files. */
+  private contextFor(
+    req: IncomingMessage,
+    method: string,
+    url: URL,
+    raw: Buffer,
+    matched: { route: Route; pathParams: Record<string, string> },
+    requestId: string,
+  ): RequestContext {
+    const scope = this.resolveScope(req.headers['stripe-account']);
+    const { params, files } = readParams(
+      method,
+      url,
+      raw,
+      req.headers['content-type'] ?? '',
+      matched.route,
+    );
+    for (const name of Object.keys(params)) {
+      if (!matched.route.params.has(name)) {
+        throw invalidRequest(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
       }
     }
+    const idempotencyKey =
+      method === 'POST' ? ((req.headers['idempotency-key'] as string | undefined) ?? null) : null;
+    return {
+      method,
+      path: url.pathname,
+      pathParams: matched.pathParams,
+      params,
+      files,
+      scope,
+      requestId,
+      idempotencyKey,
+      sandbox: this,
+    };
+  }
+
+  /** Stripe's error answer for a failed request; anything unexpected is logged and a 500. */
+  private sendError(error: unknown, send: Send, request: string, requestId: string): void {
+    if (error instanceof SandboxError) return send(error.status, error.toBody(requestId));
+    if (error instanceof FormDecodeError)
+      return send(400, invalidRequest(error.message).toBody(requestId));
+    this.log(`error on ${request}: ${error instanceof Error ? error.stack : String(error)}`);
+    const unknown = new SandboxError(500, 'api_error', 'An unknown error occurred in the sandbox.');
+    send(500, unknown.toBody(requestId));
   }
 
   private async execute(
@@ -725,6 +692,74 @@ export class StripeSandbox {
       `Unrecognized sandbox URL (${method}: ${path}).`,
     );
   }
+}
+
+/** Answers an injected fault instead of serving the request. */
+function sendFault(fault: Fault, send: Send, requestId: string): void {
+  const error =
+    fault.status === 429
+      ? new SandboxError(
+          429,
+          'invalid_request_error',
+          'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+          { code: 'rate_limit' },
+        )
+      : new SandboxError(
+          fault.status,
+          'api_error',
+          'An unknown error occurred (injected by the sandbox).',
+        );
+  send(error.status, error.toBody(requestId), { 'Stripe-Should-Retry': 'true' });
+}
+
+/** A fault `after` the work: the answer is lost (an error instead, or with `drop` the connection). */
+function losingAnswer(fault: Fault, send: Send, req: IncomingMessage, requestId: string): Send {
+  return () => {
+    if (fault.drop) {
+      req.socket.destroy();
+      return;
+    }
+    const error = new SandboxError(
+      fault.status,
+      'api_error',
+      'An unknown error occurred (injected by the sandbox after the work was done).',
+    );
+    send(error.status, error.toBody(requestId), { 'Stripe-Should-Retry': 'true' });
+  };
+}
+
+/**
+ * A request's parameters: the form body of a POST (or multipart, on routes taking files) with any query
+ * string, or the query string of other methods.
+ */
+function readParams(
+  method: string,
+  url: URL,
+  raw: Buffer,
+  contentType: string,
+  route: Route,
+): { params: FormObject; files: UploadedFile[] } {
+  let params: FormObject;
+  let files: UploadedFile[] = [];
+  if (method === 'POST' && contentType.startsWith('multipart/form-data') && route.multipart) {
+    const boundary = boundaryOf(contentType);
+    if (!boundary) throw invalidRequest('Invalid multipart request: no boundary');
+    ({ params, files } = parseMultipart(raw, boundary));
+  } else {
+    if (
+      raw.length &&
+      method === 'POST' &&
+      !contentType.startsWith('application/x-www-form-urlencoded')
+    ) {
+      throw invalidRequest(
+        `Invalid request: this endpoint takes application/x-www-form-urlencoded bodies (got ${contentType || 'none'}).`,
+      );
+    }
+    params = decodeForm(method === 'POST' ? raw.toString('utf8') : url.search.slice(1));
+  }
+  if (method === 'POST' && url.search.length > 1)
+    Object.assign(params, decodeForm(url.search.slice(1)));
+  return { params, files };
 }
 
 function authenticate(header: string | undefined): void {

@@ -2,7 +2,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxClient, type StripeSandbox } from '../../src/stripe-sandbox/index.js';
-import { startSandbox } from '../support/sandbox.js';
+import { createSeller, startSandbox, usdBalance } from '../support/sandbox.js';
 
 const DAY = 86_400;
 
@@ -17,21 +17,9 @@ describe('sandbox money', () => {
   });
   afterAll(() => sandbox.close());
 
-  const seller = (externalAccount = 'btok_us') =>
-    stripe.accounts.create({
-      type: 'custom',
-      country: 'US',
-      capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
-      external_account: externalAccount,
-    });
-  const available = async (account?: string) =>
-    (await stripe.balance.retrieve({}, account ? { stripeAccount: account } : {})).available.find(
-      (b) => b.currency === 'usd',
-    )?.amount ?? 0;
-  const pending = async (account?: string) =>
-    (await stripe.balance.retrieve({}, account ? { stripeAccount: account } : {})).pending.find(
-      (b) => b.currency === 'usd',
-    )?.amount ?? 0;
+  const seller = (externalAccount?: string) => createSeller(stripe, externalAccount);
+  const available = (account?: string) => usdBalance(stripe, account);
+  const pending = (account?: string) => usdBalance(stripe, account, 'pending');
 
   it('makes a destination charge with an application fee: the seller gets the net, the platform the fee', async () => {
     const account = await seller();

@@ -21,6 +21,26 @@ export async function startSandbox(
   return { sandbox, stripe: stripeFor(sandbox) };
 }
 
+/** A custom US account able to take payments and transfers, with a bank account (`btok_us` by default). */
+export function createSeller(stripe: Stripe, externalAccount = 'btok_us'): Promise<Stripe.Account> {
+  return stripe.accounts.create({
+    type: 'custom',
+    country: 'US',
+    capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+    external_account: externalAccount,
+  });
+}
+
+/** The `available` (or `pending`) USD balance of an account, or of the platform. */
+export async function usdBalance(
+  stripe: Stripe,
+  account?: string,
+  which: 'available' | 'pending' = 'available',
+): Promise<number> {
+  const balance = await stripe.balance.retrieve({}, account ? { stripeAccount: account } : {});
+  return balance[which].find((b) => b.currency === 'usd')?.amount ?? 0;
+}
+
 export interface Delivery {
   body: string;
   signature: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { INestApplication, Provider, Type } from '@nestjs/common';
+import type { INestApplication, LoggerService, Provider, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { inject } from 'vitest';
 import { AppModule } from '../../src/app.module.js';
@@ -34,6 +34,10 @@ export async function createTestApp(
     providers?: Provider[];
     onboarding?: Partial<AppConfig['onboarding']>;
     trustedProxies?: string[];
+    /** Where the app's logs go (default: nowhere). */
+    logger?: LoggerService;
+    /** The library's rate limit per route and caller; default off (0) in tests. */
+    rateLimitPerMinute?: number;
   } = {},
 ): Promise<TestApp> {
   const run = inject('testDatabaseRun');
@@ -63,13 +67,14 @@ export async function createTestApp(
     database: options.database ?? (await createTestDatabase(run)),
     stripe,
     auth: { jwtSecret: TEST_JWT_SECRET, developmentSecret: false },
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
   };
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config)],
     controllers: options.controllers ?? [],
     providers: options.providers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
+  const app = moduleRef.createNestApplication({ rawBody: true, logger: options.logger ?? false });
   configureApp(app, { trustedProxies: config.trustedProxies });
   // Listening (on 127.0.0.1) lets the embedded sandbox deliver webhooks to the app.
   await app.listen(0, '127.0.0.1');

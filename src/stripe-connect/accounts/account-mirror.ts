@@ -1,8 +1,13 @@
-/** Stripe objects of the accounts domain → the columns of their local mirror rows (no owner: it is never overwritten). */
+/**
+ * Stripe objects of the accounts domain → the columns of their local mirror rows (no owner: it is never
+ * overwritten), and their guarded writes: an older state never replaces a newer one.
+ */
 import type Stripe from 'stripe';
-import type { Account, AccountType } from './account.entity.js';
-import type { ExternalAccount } from './external-account.entity.js';
-import type { Person } from './person.entity.js';
+import type { EntityManager } from 'typeorm';
+import { newerThan, rowsOf, upsertGuarded, type WriteOutcome } from '../common/mirror-writer.js';
+import { Account, type AccountType } from './account.entity.js';
+import { ExternalAccount } from './external-account.entity.js';
+import { Person } from './person.entity.js';
 
 type Raw = Record<string, unknown>;
 
@@ -22,11 +27,12 @@ export function verificationFieldsNeeded(
 export function accountValues(
   account: Stripe.Account,
   snapshotAt: Date,
+  livemode = (account as Stripe.Account & { livemode?: boolean }).livemode ?? false,
 ): Omit<Partial<Account>, 'userId'> {
   const requirements = account.requirements ?? null;
   return {
     id: account.id,
-    livemode: (account as Stripe.Account & { livemode?: boolean }).livemode ?? false,
+    livemode,
     raw: account as unknown as Raw,
     snapshotAt,
     type: (account.type ?? 'none') as AccountType,
@@ -53,12 +59,13 @@ export function externalAccountValues(
   external: Stripe.BankAccount | Stripe.Card,
   accountId: string,
   snapshotAt: Date,
+  livemode = false,
 ): Partial<ExternalAccount> {
   const bank = external.object === 'bank_account' ? external : null;
   const card = external.object === 'card' ? external : null;
   return {
     id: external.id,
-    livemode: false,
+    livemode,
     raw: external as unknown as Raw,
     snapshotAt,
     accountId,
@@ -73,10 +80,14 @@ export function externalAccountValues(
   };
 }
 
-export function personValues(person: Stripe.Person, snapshotAt: Date): Partial<Person> {
+export function personValues(
+  person: Stripe.Person,
+  snapshotAt: Date,
+  livemode = false,
+): Partial<Person> {
   return {
     id: person.id,
-    livemode: false,
+    livemode,
     raw: person as unknown as Raw,
     snapshotAt,
     accountId: person.account,
@@ -87,4 +98,170 @@ export function personValues(person: Stripe.Person, snapshotAt: Date): Partial<P
     requirements: (person.requirements ?? {}) as Raw,
     verificationStatus: person.verification?.status ?? null,
   };
+}
+
+/** The external accounts an account snapshot lists: `complete` only when Stripe's list had no more pages. */
+export interface ExternalAccountList {
+  data: (Stripe.BankAccount | Stripe.Card)[];
+  complete: boolean;
+}
+
+/** The nested list of an account object, as given: complete only without `has_more`. */
+export function externalAccountListOf(account: Stripe.Account): ExternalAccountList | null {
+  const list = account.external_accounts;
+  return list ? { data: list.data, complete: !list.has_more } : null;
+}
+
+/**
+ * Capabilities newer than the incoming snapshot (per their own time, `capabilities_at`) are kept; the
+ * others take the snapshot's.
+ */
+const KEEP_NEWER_CAPABILITIES = {
+  capabilities: `EXCLUDED."capabilities" || COALESCE((SELECT jsonb_object_agg(c.key, "stripe_accounts"."capabilities" -> c.key) FROM jsonb_each_text("stripe_accounts"."capabilities_at") c WHERE c.value::timestamptz > EXCLUDED."snapshot_at"), '{}'::jsonb)`,
+  capabilities_at: `COALESCE((SELECT jsonb_object_agg(c.key, c.value) FROM jsonb_each_text("stripe_accounts"."capabilities_at") c WHERE c.value::timestamptz > EXCLUDED."snapshot_at"), '{}'::jsonb)`,
+};
+
+/**
+ * An account snapshot and the external accounts it lists. Each row is guarded by its own time. When the list
+ * is complete, external accounts it no longer holds are tombstoned (unless their own state is newer); a
+ * partial list (`has_more`) only adds and updates. Rows are written in one order (the account, then its
+ * external accounts by id), as every writer does.
+ */
+export async function writeAccount(
+  manager: EntityManager,
+  account: Stripe.Account,
+  externals: ExternalAccountList | null,
+  at: Date,
+  options: { fresh?: boolean; livemode?: boolean } = {},
+): Promise<WriteOutcome> {
+  const outcome = await upsertGuarded(
+    manager,
+    Account,
+    { ...accountValues(account, at, options.livemode), capabilitiesAt: {} } as Partial<Account> & {
+      id: string;
+    },
+    at,
+    { fresh: options.fresh, expressions: KEEP_NEWER_CAPABILITIES },
+  );
+  if (outcome !== 'written' || !externals) return outcome;
+  const sorted = [...externals.data].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const external of sorted) {
+    await writeExternalAccount(manager, external, account.id, at, {
+      fresh: options.fresh,
+      livemode: options.livemode,
+    });
+  }
+  if (externals.complete) {
+    await manager.query(
+      `UPDATE "stripe_external_accounts" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
+       WHERE "account_id" = $1 AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
+       AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`,
+      [account.id, at, sorted.map((e) => e.id)],
+    );
+  }
+  return outcome;
+}
+
+/** An external account's state, or its tombstone (`deleted`): a later re-creation revives it. */
+export function writeExternalAccount(
+  manager: EntityManager,
+  external: Stripe.BankAccount | Stripe.Card,
+  accountId: string,
+  at: Date,
+  options: { fresh?: boolean; livemode?: boolean; deleted?: boolean } = {},
+): Promise<WriteOutcome> {
+  return upsertGuarded(
+    manager,
+    ExternalAccount,
+    {
+      ...externalAccountValues(external, accountId, at, options.livemode),
+      deletedAt: options.deleted ? at : null,
+    } as Partial<ExternalAccount> & { id: string },
+    at,
+    { fresh: options.fresh },
+  );
+}
+
+/** A person's state, or its tombstone (`deleted`). */
+export function writePerson(
+  manager: EntityManager,
+  person: Stripe.Person,
+  at: Date,
+  options: { fresh?: boolean; livemode?: boolean; deleted?: boolean } = {},
+): Promise<WriteOutcome> {
+  return upsertGuarded(
+    manager,
+    Person,
+    {
+      ...personValues(person, at, options.livemode),
+      deletedAt: options.deleted ? at : null,
+    } as Partial<Person> & { id: string },
+    at,
+    { fresh: options.fresh },
+  );
+}
+
+/**
+ * One capability's status, with its own time: applied only when newer than both the capability's last
+ * time and the account snapshot's.
+ */
+export async function writeCapability(
+  manager: EntityManager,
+  accountId: string,
+  capability: Stripe.Capability,
+  at: Date,
+  options: { fresh?: boolean } = {},
+): Promise<WriteOutcome> {
+  const timeOf = (name: string) =>
+    `COALESCE(("stripe_accounts"."capabilities_at" ->> ${name}::text)::timestamptz, "stripe_accounts"."snapshot_at")`;
+  const time = timeOf('$3');
+  const result: unknown = await manager.query(
+    `UPDATE "stripe_accounts" SET
+       "capabilities" = "capabilities" || jsonb_build_object($3::text, $4::text),
+       "capabilities_at" = "capabilities_at" || jsonb_build_object($3::text, to_char($2::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
+       "updated_at" = now()
+     WHERE "id" = $1 AND (${time} IS NULL OR ${time} ${options.fresh ? '<=' : '<'} $2::timestamptz)
+     RETURNING "id"`,
+    [accountId, at, capability.id, capability.status],
+  );
+  if (rowsOf(result).length) return 'written';
+  const current = rowsOf<{ at: Date | string | null }>(
+    await manager.query(`SELECT ${timeOf('$2')} AS "at" FROM "stripe_accounts" WHERE "id" = $1`, [
+      accountId,
+      capability.id,
+    ]),
+  );
+  if (!current.length) return 'absent';
+  const held = current[0].at ? new Date(current[0].at).getTime() : null;
+  return held === at.getTime() ? 'tie' : 'newer';
+}
+
+/**
+ * The platform's authorization on the account, with its own time (`authorized_at`). A deauthorization for an
+ * account the mirror does not hold leaves a row (type `none`) that remembers it. A tie is settled by asking
+ * Stripe (`fresh`).
+ */
+export async function writeAuthorization(
+  manager: EntityManager,
+  accountId: string,
+  authorized: boolean,
+  at: Date,
+  options: { fresh?: boolean } = {},
+): Promise<WriteOutcome> {
+  const result: unknown = await manager.query(
+    `INSERT INTO "stripe_accounts" ("id", "type", "authorized", "authorized_at") VALUES ($1, 'none', $2, $3)
+     ON CONFLICT ("id") DO UPDATE SET "authorized" = EXCLUDED."authorized",
+       "authorized_at" = EXCLUDED."authorized_at", "updated_at" = now()
+     WHERE ${newerThan('"stripe_accounts"."authorized_at"', 'EXCLUDED."authorized_at"', !!options.fresh)}
+     RETURNING "id"`,
+    [accountId, authorized, at],
+  );
+  if (rowsOf(result).length) return 'written';
+  const current = rowsOf<{ at: Date | string | null }>(
+    await manager.query(`SELECT "authorized_at" AS "at" FROM "stripe_accounts" WHERE "id" = $1`, [
+      accountId,
+    ]),
+  );
+  const held = current[0]?.at ? new Date(current[0].at).getTime() : null;
+  return held === at.getTime() ? 'tie' : 'newer';
 }

@@ -63,6 +63,13 @@ export class Account extends StripeObjectColumns {
   @Column({ type: 'jsonb', default: {} })
   capabilities: Record<string, string>;
 
+  /**
+   * Capability name → the Stripe time (ISO) of a `capability.updated` newer than the account snapshot: a
+   * capability carries its own time, so an older account snapshot or capability event never replaces it.
+   */
+  @Column({ name: 'capabilities_at', type: 'jsonb', default: {} })
+  capabilitiesAt: Record<string, string>;
+
   @Column({ name: 'tos_acceptance', type: 'jsonb', default: {} })
   tosAcceptance: Record<string, unknown>;
 
@@ -72,6 +79,10 @@ export class Account extends StripeObjectColumns {
   /** False once the platform's access was revoked (`account.application.deauthorized`); the row is kept. */
   @Column({ type: 'boolean', default: true })
   authorized: boolean;
+
+  /** The Stripe time of the authorization state held (`account.application.authorized | deauthorized`). */
+  @Column({ name: 'authorized_at', type: 'timestamptz', nullable: true })
+  authorizedAt: Date | null;
 
   /** Set when Stripe reports the account deleted; the row and its money history are kept. */
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })

@@ -15,6 +15,7 @@ import {
   UseFilters,
   UseGuards,
   UseInterceptors,
+  UsePipes,
 } from '@nestjs/common';
 import { AnyFilesInterceptor } from '@nestjs/platform-express';
 import {
@@ -32,7 +33,9 @@ import type { Request } from 'express';
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
-import { validationFailed } from '../common/validation.js';
+import { StripeConnectValidationPipe, validationFailed } from '../common/validation.js';
+import { AccountOwnerOnly } from '../common/route-access.decorator.js';
+import { StripeConnectThrottlerGuard } from '../common/stripe-connect-throttler.guard.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { AccountsService } from './accounts.service.js';
 import {
@@ -55,6 +58,7 @@ import type { UploadedDocument } from '../common/file-type.js';
 @ApiBearerAuth()
 @Controller('connect/accounts')
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class AccountsController {
   constructor(
@@ -64,6 +68,7 @@ export class AccountsController {
 
   /** Creates the caller's custom account from the initial onboarding form. */
   @Post('custom')
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
@@ -105,6 +110,7 @@ export class AccountsController {
 
   /** What Stripe needs of the account: due date, requirements, errors, and a form description to render. */
   @Get(':id/verification')
+  @AccountOwnerOnly()
   @ApiOkResponse({ type: VerificationStateResponse })
   @ApiNotFoundResponse({ description: 'No such account, or not the caller’s' })
   verification(
@@ -117,6 +123,9 @@ export class AccountsController {
   /** The follow-up form: exactly the fields of the current form, keyed by their `name`. */
   @Post(':id/verification')
   @HttpCode(200)
+  // The guards (owner, then rate limit) run before the upload interceptor reads a byte of the files.
+  @AccountOwnerOnly()
+  @UseGuards(StripeConnectThrottlerGuard)
   @UseInterceptors(
     AnyFilesInterceptor({ limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 10, fields: 200 } }),
   )
@@ -159,6 +168,7 @@ export class AccountsController {
 
   /** The bank accounts of the account, from the local mirror. */
   @Get(':id/external-accounts')
+  @AccountOwnerOnly()
   @ApiOkResponse({ type: [ExternalAccountResponse] })
   @ApiNotFoundResponse({ description: 'No such account, or not the caller’s' })
   async externalAccounts(
@@ -170,6 +180,7 @@ export class AccountsController {
 
   /** Adds a bank account to a custom account. */
   @Post(':id/external-accounts')
+  @AccountOwnerOnly()
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: ExternalAccountResponse })
   @ApiBadRequestResponse({ description: 'Field errors, from the country rules or from Stripe' })
@@ -186,6 +197,7 @@ export class AccountsController {
 
   /** Removes a bank account of a custom account (not the default one of its default currency). */
   @Delete(':id/external-accounts/:externalAccount')
+  @AccountOwnerOnly()
   @HttpCode(200)
   @ApiOkResponse({ type: DeletedExternalAccountResponse })
   @ApiNotFoundResponse({ description: 'No such account or bank account, or not the caller’s' })
@@ -201,6 +213,7 @@ export class AccountsController {
 
   /** Makes a bank account the payout destination for its currency. */
   @Post(':id/external-accounts/:externalAccount/default')
+  @AccountOwnerOnly()
   @HttpCode(200)
   @ApiOkResponse({ type: ExternalAccountResponse })
   @ApiNotFoundResponse({ description: 'No such account or bank account, or not the caller’s' })
@@ -215,6 +228,7 @@ export class AccountsController {
   }
 
   @Get(':id')
+  @AccountOwnerOnly()
   @ApiOkResponse({ type: AccountResponse })
   @ApiNotFoundResponse({ description: 'No such account, or not the caller’s' })
   async get(

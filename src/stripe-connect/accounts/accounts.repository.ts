@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
-import { DataSource, type EntityManager } from 'typeorm';
-import {
-  lockStripeObject,
-  saveUnlessNewer,
-  upsertSnapshot,
-  upsertSnapshots,
-} from '../common/mirror-writer.js';
+import { DataSource } from 'typeorm';
+import { updateGuarded } from '../common/mirror-writer.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
-import { accountValues, externalAccountValues, personValues } from './account-mirror.js';
+import type { DatedOp } from '../webhooks/mirror.service.js';
+import { MirrorService } from '../webhooks/mirror.service.js';
+import { externalAccountListOf } from './account-mirror.js';
 import { Account } from './account.entity.js';
 import { ExternalAccount } from './external-account.entity.js';
 import { Person } from './person.entity.js';
@@ -17,106 +14,44 @@ import { Person } from './person.entity.js';
 /** The queries of connected accounts and their external accounts. */
 @Injectable()
 export class AccountsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly mirror: MirrorService,
+  ) {}
 
   /**
-   * Writes an account snapshot and, when given, its complete list of external accounts (removing those
-   * Stripe no longer has). The owner column is not touched.
+   * An account answered by Stripe outside the webhook path, through the mirror's guarded write (a replayed
+   * answer is re-fetched first); with `ownerId`, the owner is set when missing and never replaced (a create
+   * flow racing the webhook ends with one row that has its owner).
    */
-  async writeSnapshot(
-    manager: EntityManager,
-    account: Stripe.Account,
-    externals: (Stripe.BankAccount | Stripe.Card)[] | null,
-    snapshotAt: Date,
-  ): Promise<void> {
-    await upsertSnapshot(
-      manager,
-      Account,
-      accountValues(account, snapshotAt) as Partial<Account> & { id: string },
+  async saveSnapshot(account: Stripe.Account, ownerId?: string): Promise<void> {
+    await this.mirror.saveAnswer(
+      { family: 'account', account, externals: externalAccountListOf(account) },
+      account,
     );
-    if (!externals) return;
-    for (const external of externals) {
-      await upsertSnapshot(
-        manager,
-        ExternalAccount,
-        externalAccountValues(external, account.id, snapshotAt) as Partial<ExternalAccount> & {
-          id: string;
-        },
-      );
+    if (ownerId) {
+      await this.dataSource
+        .createQueryBuilder()
+        .update(Account)
+        .set({ userId: ownerId })
+        .where('id = :id AND user_id IS NULL', { id: account.id })
+        .execute();
     }
-    const query = manager
-      .createQueryBuilder()
-      .delete()
-      .from(ExternalAccount)
-      .where('account_id = :account', { account: account.id })
-      .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at: snapshotAt });
-    if (externals.length)
-      query.andWhere('id NOT IN (:...kept)', { kept: externals.map((e) => e.id) });
-    await query.execute();
+  }
+
+  /** The platform's authorization on the account, as Stripe answered at `at` (guarded by its own time). */
+  saveAuthorization(accountId: string, authorized: boolean, at: Date): Promise<void> {
+    return this.mirror.applyDated([
+      { op: { family: 'authorization', accountId, authorized }, at, fresh: true },
+    ]);
   }
 
   /**
-   * A snapshot fetched or answered by Stripe outside the webhook path: written unless the row already holds
-   * a newer one; with `ownerId`, the owner is set when missing and never replaced (a create flow racing the
-   * webhook ends with one row that has its owner).
-   */
-  async saveSnapshot(account: Stripe.Account, snapshotAt: Date, ownerId?: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await lockStripeObject(manager, account.id);
-      const current = await manager
-        .createQueryBuilder(Account, 'a')
-        .select('a.snapshotAt', 'snapshotAt')
-        .where('a.id = :id', { id: account.id })
-        .setLock('pessimistic_write')
-        .getRawOne<{ snapshotAt: Date | null }>();
-      const newer =
-        current?.snapshotAt && new Date(current.snapshotAt).getTime() > snapshotAt.getTime();
-      if (!newer)
-        await this.writeSnapshot(
-          manager,
-          account,
-          account.external_accounts?.data ?? null,
-          snapshotAt,
-        );
-      if (ownerId) {
-        await manager
-          .createQueryBuilder()
-          .update(Account)
-          .set({ userId: ownerId })
-          .where('id = :id AND user_id IS NULL', { id: account.id })
-          .execute();
-      }
-    });
-  }
-
-  /**
-   * The persons of a company account as Stripe listed them at `snapshotAt`: each written unless its row holds
-   * a newer snapshot; rows of persons Stripe no longer lists, and not newer, removed.
-   */
-  async savePersons(accountId: string, persons: Stripe.Person[], snapshotAt: Date): Promise<void> {
-    for (const person of persons) {
-      await saveUnlessNewer(
-        this.dataSource,
-        Person,
-        personValues(person, snapshotAt) as Partial<Person> & { id: string },
-        snapshotAt,
-      );
-    }
-    const query = this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(Person)
-      .where('account_id = :account', { account: accountId })
-      .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at: snapshotAt });
-    if (persons.length) query.andWhere('id NOT IN (:...kept)', { kept: persons.map((p) => p.id) });
-    await query.execute();
-  }
-
-  /**
-   * One page of a backfill in one transaction: each account's snapshot with its complete external accounts,
-   * and its persons when given, written with the same guarded upsert as the webhook path (a row holding a
-   * newer snapshot is left as it is), serialized with other writers of these accounts (their advisory locks,
-   * taken in one order). Owners are never touched, except `owner` set where the row has none.
+   * One page of a backfill, written by the mirror in one transaction: each account's snapshot with its
+   * complete external accounts, and its persons when given, every row through the same guarded write as the
+   * webhook path (a row holding a newer state, a tombstone included, is left as it is). External accounts and
+   * persons Stripe no longer lists are tombstoned unless their own state is newer. Owners are never touched,
+   * except `owner` set where the row has none.
    */
   async writePage(
     entries: {
@@ -128,112 +63,88 @@ export class AccountsRepository {
     snapshotAt: Date,
   ): Promise<void> {
     if (!entries.length) return;
-    const ids = entries.map((e) => e.account.id);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(id, 0) AS h FROM unnest($1::text[]) AS id ORDER BY h) AS locks`,
-        [ids],
-      );
-      await upsertSnapshots(
-        manager,
-        Account,
-        entries.map(
-          (e) => accountValues(e.account, snapshotAt) as Partial<Account> & { id: string },
-        ),
-      );
-      await this.replaceChildren(
-        manager,
-        ExternalAccount,
-        ids,
-        entries.flatMap((e) =>
-          e.externals.map(
-            (x) =>
-              externalAccountValues(x, e.account.id, snapshotAt) as Partial<ExternalAccount> & {
-                id: string;
-              },
-          ),
-        ),
-        snapshotAt,
-      );
-      const withPersons = entries.filter((e) => e.persons);
-      await this.replaceChildren(
-        manager,
-        Person,
-        withPersons.map((e) => e.account.id),
-        withPersons.flatMap((e) =>
-          e.persons!.map((p) => personValues(p, snapshotAt) as Partial<Person> & { id: string }),
-        ),
-        snapshotAt,
-      );
-      const owned = entries.filter((e) => e.owner);
-      if (owned.length) {
-        await manager.query(
-          `UPDATE "stripe_accounts" AS a SET "user_id" = o.owner
-             FROM unnest($1::text[], $2::text[]) AS o(id, owner)
-            WHERE a."id" = o.id AND a."user_id" IS NULL`,
-          [owned.map((e) => e.account.id), owned.map((e) => e.owner)],
-        );
-      }
+    const ops: DatedOp[] = entries.flatMap((e) => [
+      {
+        op: {
+          family: 'account' as const,
+          account: e.account,
+          externals: { data: e.externals, complete: true },
+        },
+        at: snapshotAt,
+        fresh: true,
+      },
+      ...(e.persons ?? []).map((person) => ({
+        op: { family: 'person' as const, person, deleted: false },
+        at: snapshotAt,
+        fresh: true,
+      })),
+    ]);
+    const withPersons = entries.filter((e) => e.persons);
+    const owned = entries.filter((e) => e.owner);
+    await this.mirror.applyDated(ops, {
+      within: async (manager) => {
+        if (withPersons.length) {
+          await manager.query(
+            `UPDATE "stripe_persons" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
+              WHERE "account_id" = ANY($1::text[]) AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
+                AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`,
+            [
+              withPersons.map((e) => e.account.id),
+              snapshotAt,
+              withPersons.flatMap((e) => e.persons!.map((p) => p.id)),
+            ],
+          );
+        }
+        if (owned.length) {
+          await manager.query(
+            `UPDATE "stripe_accounts" AS a SET "user_id" = o.owner
+               FROM unnest($1::text[], $2::text[]) AS o(id, owner)
+              WHERE a."id" = o.id AND a."user_id" IS NULL`,
+            [owned.map((e) => e.account.id), owned.map((e) => e.owner)],
+          );
+        }
+      },
     });
   }
 
-  /**
-   * The complete children (external accounts, persons) of `accounts` at `snapshotAt`: upserted with the guard,
-   * and those no longer listed removed unless newer.
-   */
-  private async replaceChildren<T extends ExternalAccount | Person>(
-    manager: EntityManager,
-    entity: new () => T,
-    accounts: string[],
-    rows: (Partial<T> & { id: string })[],
-    snapshotAt: Date,
-  ): Promise<void> {
-    if (!accounts.length) return;
-    await upsertSnapshots(manager, entity, rows);
-    const table = manager.connection.getMetadata(entity).tableName;
-    await manager.query(
-      `DELETE FROM "${table}" WHERE "account_id" = ANY($1::text[])
-          AND ("snapshot_at" IS NULL OR "snapshot_at" <= $2) AND NOT ("id" = ANY($3::text[]))`,
-      [accounts, snapshotAt, rows.map((r) => r.id)],
-    );
-  }
-
-  /** The persons of an account, oldest first. */
+  /** The persons of an account (tombstones left out), oldest first. */
   persons(accountId: string): Promise<Person[]> {
     return this.dataSource
       .getRepository(Person)
       .find({ where: { accountId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  /** A person answered by Stripe, unless the row holds a newer snapshot. */
-  async savePerson(person: Stripe.Person, snapshotAt: Date): Promise<void> {
-    await saveUnlessNewer(
-      this.dataSource,
-      Person,
-      personValues(person, snapshotAt) as Partial<Person> & { id: string },
-      snapshotAt,
+  /** A person answered by Stripe, through the mirror's guarded write (a replayed answer is re-fetched). */
+  async savePerson(person: Stripe.Person): Promise<void> {
+    await this.mirror.saveAnswer({ family: 'person', person, deleted: false }, person);
+  }
+
+  /**
+   * An external account Stripe deleted (its answer dated `at`): the row becomes a tombstone unless it holds a
+   * newer state. Stripe's answer is its current state, so it wins a state of the same second.
+   */
+  async deleteExternalAccount(id: string, at: Date): Promise<void> {
+    await this.dataSource.transaction((manager) =>
+      updateGuarded(manager, ExternalAccount, id, at, {
+        set: ['"deleted_at" = $2', '"snapshot_at" = $2'],
+        timeColumn: 'snapshot_at',
+        fresh: true,
+      }),
     );
   }
 
-  /** A person Stripe deleted: the row goes unless it holds a newer snapshot. */
+  /**
+   * A person Stripe deleted (its answer dated `at`): the row becomes a tombstone unless it holds a newer
+   * state, so no older state brings it back.
+   */
   async deletePerson(id: string, at: Date): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from(Person)
-      .where('id = :id', { id })
-      .andWhere('(snapshot_at IS NULL OR snapshot_at <= :at)', { at })
-      .execute();
-  }
-
-  /** Sets the owner of accounts that have none (a backfill reading it from metadata); never replaces one. */
-  async adoptOwner(accountId: string, ownerId: string): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .update(Account)
-      .set({ userId: ownerId })
-      .where('id = :id AND user_id IS NULL', { id: accountId })
-      .execute();
+    await this.dataSource.transaction((manager) =>
+      updateGuarded(manager, Person, id, at, {
+        set: ['"deleted_at" = $2', '"snapshot_at" = $2'],
+        timeColumn: 'snapshot_at',
+        fresh: true,
+      }),
+    );
   }
 
   count(): Promise<number> {

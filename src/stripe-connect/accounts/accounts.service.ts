@@ -4,6 +4,7 @@ import {
   AccountNotFoundError,
   FormValidationError,
   StripeConnectError,
+  StripeRequestError,
 } from '../common/stripe-connect.errors.js';
 import { callStripe } from '../stripe/stripe-errors.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
@@ -54,10 +55,6 @@ const FORM_FIELDS: Record<string, string> = {
 };
 
 /** The Stripe time a freshly created account's snapshot stands for. */
-function snapshotTime(account: Stripe.Account): Date {
-  return new Date((account.created ?? Math.floor(Date.now() / 1000)) * 1000);
-}
-
 @Injectable()
 export class AccountsService {
   private readonly logger = new Logger(AccountsService.name);
@@ -156,23 +153,37 @@ export class AccountsService {
         { '': 'company.representative' },
       ).catch(async (error: unknown) => {
         // The account exists at Stripe: keep it, owned, so the follow-up form can complete it.
-        await this.accounts.saveSnapshot(account, snapshotTime(account), user.id);
+        await this.accounts.saveSnapshot(account, user.id);
         throw error;
       });
       account = await callStripe(() => this.stripe.accounts.retrieve(account.id));
     }
-    await this.accounts.saveSnapshot(account, snapshotTime(account), user.id);
+    await this.accounts.saveSnapshot(account, user.id);
     this.logger.log(
       `custom account ${account.id} created for user ${user.id} (${rule.country}, ${form.businessType})`,
     );
     return (await this.accounts.findVisible(account.id, user))!;
   }
 
-  /** Makes sure the mirror has the account (fetched from Stripe when missing): money rows refer to it. */
-  async ensureMirrored(id: string): Promise<void> {
+  /**
+   * Makes sure the mirror has the account (fetched from Stripe when missing): money rows refer to it. With
+   * `field`, an account Stripe does not have is a 400 on that request field.
+   */
+  async ensureMirrored(id: string, field?: string): Promise<void> {
     if (await this.accounts.exists(id)) return;
-    const account = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.accounts.saveSnapshot(account, stripeTimeOf(account));
+    let account: Stripe.Account;
+    try {
+      account = await callStripe(() => this.stripe.accounts.retrieve(id));
+    } catch (error) {
+      // A request naming an account that does not exist: a bad parameter, on the caller's field.
+      if (field && error instanceof StripeRequestError && error.status === 404)
+        throw new FormValidationError(
+          { [field]: [`No such connected account: ${id}`] },
+          `No such connected account: ${id}`,
+        );
+      throw error;
+    }
+    await this.accounts.saveSnapshot(account);
   }
 
   /** The account's external accounts, from the mirror. */
@@ -217,7 +228,7 @@ export class AccountsService {
       { external_account: 'bankAccount', default_for_currency: 'defaultForCurrency' },
     );
     const fresh = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.accounts.saveSnapshot(fresh, stripeTimeOf(fresh));
+    await this.accounts.saveSnapshot(fresh);
     const mirrored = (await this.get(user, id)).externalAccounts?.find((e) => e.id === created.id);
     if (!mirrored) throw new Error(`External account ${created.id} was not mirrored`);
     return mirrored;
@@ -257,7 +268,7 @@ export class AccountsService {
   /** The account's snapshot afresh from Stripe, with its external accounts (a removed one disappears). */
   private async refresh(id: string): Promise<void> {
     const fresh = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.accounts.saveSnapshot(fresh, stripeTimeOf(fresh));
+    await this.accounts.saveSnapshot(fresh);
   }
 
   /**
@@ -277,9 +288,11 @@ export class AccountsService {
         ],
       });
     }
-    await callStripe(() => this.stripe.accounts.deleteExternalAccount(id, externalId), {
-      external_account: 'externalAccount',
-    });
+    const deleted = await callStripe(
+      () => this.stripe.accounts.deleteExternalAccount(id, externalId),
+      { external_account: 'externalAccount' },
+    );
+    await this.accounts.deleteExternalAccount(externalId, stripeTimeOf(deleted));
     await this.refresh(id);
     this.logger.log(`external account ${externalId} of ${id} removed`);
   }

@@ -59,3 +59,19 @@ export function normalizeBsb(value: string): string | null {
   const digits = value.replace(/[\s-]/g, '');
   return /^\d{6}$/.test(digits) ? digits : null;
 }
+
+/**
+ * A well-formed example IBAN of a country (its length, and check digits that pass mod-97), built on the German
+ * test bank account Stripe documents; undefined for a country without a known IBAN length.
+ */
+export function exampleIban(country: string): string | undefined {
+  const length = IBAN_LENGTHS[country];
+  if (!length) return undefined;
+  const bban = '370400440532013000'.padStart(length - 4, '0').slice(-(length - 4));
+  let remainder = 0;
+  for (const char of `${bban}${country}00`) {
+    const digits = /\d/.test(char) ? char : String(char.charCodeAt(0) - 55);
+    for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
+  }
+  return `${country}${String(98 - remainder).padStart(2, '0')}${bban}`;
+}

@@ -1,4 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import {
+  Column,
+  DeleteDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  type Relation,
+} from 'typeorm';
 import { StripeObjectColumns } from '../common/stripe-object.columns.js';
 import { Account } from './account.entity.js';
 
@@ -38,4 +46,12 @@ export class ExternalAccount extends StripeObjectColumns {
 
   @Column({ type: 'varchar', length: 255, nullable: true })
   fingerprint: string | null;
+
+  /**
+   * The tombstone: the Stripe time of the delete (`account.external_account.deleted`, or an account snapshot
+   * that no longer lists it). Deleted rows are hidden from reads; an older update cannot revive them, a newer
+   * re-creation does.
+   */
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
 }

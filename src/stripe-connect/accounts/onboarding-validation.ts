@@ -76,14 +76,16 @@ function checkPerson(
   }
 }
 
-const BANK_FIELDS: Record<CountryRule['bank'], (keyof BankAccountInput)[]> = {
+/** The bank account fields each country's scheme takes (the request's own names). */
+export const BANK_FIELDS: Record<CountryRule['bank'], (keyof BankAccountInput)[]> = {
   us: ['routingNumber', 'accountNumber'],
   ca: ['transitNumber', 'institutionNumber', 'accountNumber'],
   gb: ['sortCode', 'accountNumber'],
   au: ['bsb', 'accountNumber'],
   iban: ['iban'],
 };
-const ACCOUNT_NUMBER: Partial<Record<CountryRule['bank'], [RegExp, string]>> = {
+/** The shape of an account number, per scheme, with its description. */
+export const ACCOUNT_NUMBER: Partial<Record<CountryRule['bank'], [RegExp, string]>> = {
   us: [/^\d{4,17}$/, '4 to 17 digits'],
   ca: [/^\d{7,12}$/, '7 to 12 digits'],
   gb: [/^\d{8}$/, '8 digits'],

@@ -10,6 +10,7 @@ import {
   Res,
   UseFilters,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -27,6 +28,9 @@ import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import { StripeConnectPublic } from '../common/stripe-connect-public.decorator.js';
+import { AccountOwnerOnly } from '../common/route-access.decorator.js';
+import { StripeConnectThrottlerGuard } from '../common/stripe-connect-throttler.guard.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions, StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
@@ -44,6 +48,9 @@ import { OnboardingService } from './onboarding.service.js';
 /** Express and Standard accounts through Stripe's hosted onboarding, and OAuth. */
 @ApiTags('onboarding')
 @Controller('connect')
+// Every route: the library's guard (the public ones skip authentication, not the input checks), pipe, filter.
+@UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class OnboardingController {
   constructor(
@@ -52,7 +59,7 @@ export class OnboardingController {
   ) {}
 
   @Post('accounts')
-  @UseGuards(StripeConnectAuthGuard)
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: HostedAccountResponse })
   async create(
@@ -67,7 +74,8 @@ export class OnboardingController {
   }
 
   @Post('accounts/:id/onboarding-link')
-  @UseGuards(StripeConnectAuthGuard)
+  @AccountOwnerOnly()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @HttpCode(201)
   @ApiCreatedResponse({ type: OnboardingLinkResponse })
@@ -82,7 +90,8 @@ export class OnboardingController {
   }
 
   @Post('accounts/:id/login-link')
-  @UseGuards(StripeConnectAuthGuard)
+  @AccountOwnerOnly()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @HttpCode(201)
   @ApiCreatedResponse({ type: LoginLinkResponse })
@@ -94,7 +103,7 @@ export class OnboardingController {
   }
 
   @Post('accounts/:id/deauthorize')
-  @UseGuards(StripeConnectAuthGuard)
+  @AccountOwnerOnly()
   @ApiBearerAuth()
   @HttpCode(200)
   @ApiOkResponse({ type: AccountResponse })
@@ -106,7 +115,7 @@ export class OnboardingController {
   }
 
   @Get('oauth/authorize-url')
-  @UseGuards(StripeConnectAuthGuard)
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiBearerAuth()
   @ApiOkResponse({ type: AuthorizeUrlResponse })
   authorizeUrl(@ConnectUser() user: StripeConnectUser): AuthorizeUrlResponse {
@@ -117,6 +126,7 @@ export class OnboardingController {
   /** Where an expired or used Account Link sends the browser: on to a fresh link. */
   @Get('onboarding/refresh')
   @StripeConnectPublic()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiOperation({
     summary: 'Browser: an expired Account Link’s refresh URL',
     description:
@@ -125,7 +135,7 @@ export class OnboardingController {
   @ApiQuery({ name: 'state', required: true, description: 'The signed state of the link' })
   @ApiResponse({ status: 303, description: 'Redirect to a fresh Account Link' })
   @ApiBadRequestResponse({ description: 'Missing, forged or expired state' })
-  async refresh(@Query('state') state: string | undefined, @Res() res: Response): Promise<void> {
+  async refresh(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     const link = await this.onboarding.refresh(state);
     res.redirect(303, link.url);
   }
@@ -133,6 +143,7 @@ export class OnboardingController {
   /** Where Stripe sends the browser after onboarding: back to the app (or the account, as JSON). */
   @Get('onboarding/return')
   @StripeConnectPublic()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiOperation({
     summary: 'Browser: where Stripe sends the user after onboarding',
     description:
@@ -143,13 +154,14 @@ export class OnboardingController {
   @ApiResponse({ status: 303, description: 'Redirect back to the app' })
   @ApiOkResponse({ type: AccountResponse, description: 'Without a return URL' })
   @ApiBadRequestResponse({ description: 'Missing, forged or expired state' })
-  async returned(@Query('state') state: string | undefined, @Res() res: Response): Promise<void> {
+  async returned(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     this.finish(res, await this.onboarding.returned(state));
   }
 
   /** Where Stripe's OAuth sends the browser: the account is connected and stored with its owner. */
   @Get('oauth/callback')
   @StripeConnectPublic()
+  @UseGuards(StripeConnectThrottlerGuard)
   @ApiOperation({
     summary: 'Browser: Stripe OAuth’s redirect URI for Standard accounts',
     description:
@@ -164,7 +176,8 @@ export class OnboardingController {
   @ApiOkResponse({ type: AccountResponse, description: 'Without a return URL' })
   @ApiBadRequestResponse({ description: 'Missing, used or forged state, or an OAuth error' })
   async oauthCallback(
-    @Query() query: { code?: string; state?: string; error?: string; error_description?: string },
+    @Query()
+    query: { code?: unknown; state?: unknown; error?: unknown; error_description?: unknown },
     @Res() res: Response,
   ): Promise<void> {
     this.finish(res, await this.onboarding.oauthCallback(query));

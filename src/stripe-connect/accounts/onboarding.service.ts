@@ -24,7 +24,6 @@ import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions, StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
-import { Account as AccountEntity } from './account.entity.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService } from './accounts.service.js';
 import { countryRule } from './country-rules.js';
@@ -42,7 +41,8 @@ export class OnboardingNotConfiguredError extends StripeConnectError {
   readonly code = 'onboarding_not_configured';
 }
 
-const ONBOARDING_STATE_SECONDS = 24 * 3600;
+/** How long the state of an Account Link's refresh and return URLs lives: one onboarding session. */
+export const ONBOARDING_STATE_SECONDS = 2 * 3600;
 const OAUTH_STATE_SECONDS = 15 * 60;
 
 export interface OnboardingLink {
@@ -92,11 +92,7 @@ export class OnboardingService {
         : {}),
     };
     const account = await callStripe(() => this.stripe.accounts.create(params));
-    await this.repository.saveSnapshot(
-      account,
-      new Date((account.created ?? Math.floor(Date.now() / 1000)) * 1000),
-      user.id,
-    );
+    await this.repository.saveSnapshot(account, user.id);
     this.logger.log(`${form.type} account ${account.id} created for user ${user.id}`);
     const stored = await this.accounts.get(user, account.id);
     return { account: stored, link: await this.link(user, stored, 'account_onboarding') };
@@ -117,15 +113,23 @@ export class OnboardingService {
     account: Account,
     type: 'account_onboarding' | 'account_update',
   ): Promise<OnboardingLink> {
-    const state = createState(
-      this.options.onboarding.stateSecret,
-      { purpose: 'onboarding', userId: account.userId ?? user.id, accountId: account.id },
-      ONBOARDING_STATE_SECONDS,
-    );
+    // One single-use state per route, bound to the owner, the account and the link type.
+    const stateFor = (route: 'refresh' | 'return') =>
+      createState(
+        this.options.onboarding.stateSecret,
+        {
+          purpose: 'onboarding',
+          userId: account.userId ?? user.id,
+          accountId: account.id,
+          linkType: type,
+          route,
+        },
+        ONBOARDING_STATE_SECONDS,
+      );
     const refresh = this.publicUrl('/connect/onboarding/refresh');
-    refresh.searchParams.set('state', state);
+    refresh.searchParams.set('state', stateFor('refresh'));
     const back = this.publicUrl('/connect/onboarding/return');
-    back.searchParams.set('state', state);
+    back.searchParams.set('state', stateFor('return'));
     const link = await callStripe(() =>
       this.stripe.accountLinks.create({
         account: account.id,
@@ -137,7 +141,7 @@ export class OnboardingService {
     return { url: link.url, expiresAt: new Date(link.expires_at * 1000) };
   }
 
-  private checkState(state: string | undefined, purpose: StatePayload['purpose']): StatePayload {
+  private checkState(state: unknown, purpose: StatePayload['purpose']): StatePayload {
     try {
       return verifyState(this.options.onboarding.stateSecret, state, purpose);
     } catch (error) {
@@ -147,23 +151,45 @@ export class OnboardingService {
     }
   }
 
-  /** The refresh route: the link expired or was used, so a fresh one for the same account and user. */
-  async refresh(state: string | undefined): Promise<OnboardingLink> {
-    const payload = this.checkState(state, 'onboarding');
-    const account = await this.accounts.get(
-      { id: payload.userId, platform: false },
-      payload.accountId!,
+  /** Remembers a state's nonce: a second use of the same state is refused. */
+  private async useOnce(payload: StatePayload): Promise<void> {
+    const claimed: unknown[] = await this.dataSource.query(
+      `INSERT INTO "stripe_used_states" ("nonce") VALUES ($1) ON CONFLICT DO NOTHING RETURNING "nonce"`,
+      [payload.nonce],
     );
-    return this.link({ id: payload.userId, platform: false }, account, 'account_onboarding');
+    if (!claimed.length) throw new OnboardingStateError('The state was used already');
+  }
+
+  /** A valid, unused onboarding state made for `route`, now used. */
+  private async onboardingState(
+    state: unknown,
+    route: 'refresh' | 'return',
+  ): Promise<StatePayload> {
+    const payload = this.checkState(state, 'onboarding');
+    if (payload.route !== route || typeof payload.accountId !== 'string')
+      throw new OnboardingStateError(`The state is not one of the ${route} route`);
+    await this.useOnce(payload);
+    return payload;
+  }
+
+  /**
+   * The refresh route: the link expired or was used, so a fresh one of the same type for the same account
+   * and user. Its state works once.
+   */
+  async refresh(state: unknown): Promise<OnboardingLink> {
+    const payload = await this.onboardingState(state, 'refresh');
+    const user = { id: payload.userId, platform: false };
+    const account = await this.accounts.get(user, payload.accountId!);
+    return this.link(user, account, payload.linkType ?? 'account_onboarding');
   }
 
   /** The return route: the user left Stripe's pages; the mirror is brought up to date from Stripe. */
-  async returned(state: string | undefined): Promise<Account> {
-    const payload = this.checkState(state, 'onboarding');
+  async returned(state: unknown): Promise<Account> {
+    const payload = await this.onboardingState(state, 'return');
     const user = { id: payload.userId, platform: false };
     await this.accounts.get(user, payload.accountId!);
     const fresh = await callStripe(() => this.stripe.accounts.retrieve(payload.accountId!));
-    await this.repository.saveSnapshot(fresh, stripeTimeOf(fresh));
+    await this.repository.saveSnapshot(fresh);
     return this.accounts.get(user, payload.accountId!);
   }
 
@@ -215,49 +241,62 @@ export class OnboardingService {
 
   /** The OAuth callback: checks the single-use state, exchanges the code, stores the account with its owner. */
   async oauthCallback(query: {
-    code?: string;
-    state?: string;
-    error?: string;
-    error_description?: string;
+    code?: unknown;
+    state?: unknown;
+    error?: unknown;
+    error_description?: unknown;
   }): Promise<Account> {
     const payload = this.checkState(query.state, 'oauth');
-    const claimed: unknown[] = await this.dataSource.query(
-      `INSERT INTO "stripe_used_states" ("nonce") VALUES ($1) ON CONFLICT DO NOTHING RETURNING "nonce"`,
-      [payload.nonce],
-    );
-    if (!claimed.length) throw new OnboardingStateError('The state was used already');
-    if (query.error)
+    await this.useOnce(payload);
+    if (query.error !== undefined)
       throw new FormValidationError(
-        { code: [query.error_description ?? query.error] },
+        {
+          code: [
+            typeof query.error_description === 'string'
+              ? query.error_description.slice(0, 500)
+              : 'Stripe did not connect the account',
+          ],
+        },
         'Stripe did not connect the account',
       );
-    if (!query.code) throw new FormValidationError({ code: ['code is required'] });
+    const code = query.code;
+    if (typeof code !== 'string' || !code)
+      throw new FormValidationError({ code: ['code is required'] });
     const token = await callStripe(
-      () => this.stripe.oauth.token({ grant_type: 'authorization_code', code: query.code! }),
+      () => this.stripe.oauth.token({ grant_type: 'authorization_code', code }),
       { code: 'code' },
     );
     const accountId = token.stripe_user_id!;
     const account = await callStripe(() => this.stripe.accounts.retrieve(accountId));
-    await this.repository.saveSnapshot(account, stripeTimeOf(account), payload.userId);
-    await this.dataSource
-      .getRepository(AccountEntity)
-      .update({ id: accountId }, { authorized: true });
+    await this.repository.saveSnapshot(account, payload.userId);
+    await this.repository.saveAuthorization(accountId, true, stripeTimeOf(token));
     this.logger.log(
       `standard account ${accountId} connected through OAuth for user ${payload.userId}`,
     );
     return this.accounts.get({ id: payload.userId, platform: false }, accountId);
   }
 
-  /** Disconnects the account from the platform (OAuth deauthorization) and marks it; the row is kept. */
+  /**
+   * Disconnects an OAuth-connected (standard) account from the platform and marks it; the row is kept.
+   * Custom and express accounts belong to the platform: they are not disconnected (400, nothing changes,
+   * the mirror included); the platform closes them through Stripe instead.
+   */
   async deauthorize(user: StripeConnectUser, id: string): Promise<Account> {
     const account = await this.accounts.get(user, id);
+    if (account.type !== 'standard')
+      throw new FormValidationError(
+        {
+          account: [
+            `Only accounts connected through OAuth (standard) can be disconnected; this one is ${account.type}`,
+          ],
+        },
+        'This account cannot be disconnected',
+      );
     if (!account.authorized) throw new AccountNotFoundError(id);
-    await callStripe(() =>
+    const answer = await callStripe(() =>
       this.stripe.oauth.deauthorize({ client_id: this.clientId(), stripe_user_id: account.id }),
     );
-    await this.dataSource
-      .getRepository(AccountEntity)
-      .update({ id: account.id }, { authorized: false });
+    await this.repository.saveAuthorization(account.id, false, stripeTimeOf(answer));
     this.logger.log(
       `account ${account.id} deauthorized by ${user.platform ? 'the platform' : `user ${user.id}`}`,
     );

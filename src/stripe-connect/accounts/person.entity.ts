@@ -1,4 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import {
+  Column,
+  DeleteDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  type Relation,
+} from 'typeorm';
 import { StripeObjectColumns } from '../common/stripe-object.columns.js';
 import { Account } from './account.entity.js';
 
@@ -32,4 +40,8 @@ export class Person extends StripeObjectColumns {
   /** `verification.status`: `unverified`, `pending` or `verified`. */
   @Column({ name: 'verification_status', type: 'varchar', length: 32, nullable: true })
   verificationStatus: string | null;
+
+  /** The tombstone: the Stripe time of `person.deleted`. Hidden from reads; only a newer state revives it. */
+  @DeleteDateColumn({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
 }

@@ -9,6 +9,7 @@ import {
   Post,
   UseFilters,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -22,6 +23,8 @@ import {
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { idempotencyKeyOf } from '../common/platform-only.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
+import { AccountOwnerOnly } from '../common/route-access.decorator.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { CreatePersonDto, PersonResponse, toPersonResponse } from './dto/company-person.dto.js';
@@ -31,7 +34,9 @@ import { PersonsService } from './persons.service.js';
 @ApiTags('accounts')
 @ApiBearerAuth()
 @Controller('connect/accounts/:id/persons')
+@AccountOwnerOnly()
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class PersonsController {
   constructor(private readonly persons: PersonsService) {}

@@ -83,7 +83,7 @@ export class PersonsService {
         ),
       { id_number: 'idNumber', ssn_last_4: 'ssnLast4', relationship: 'relationship' },
     );
-    await this.repository.savePerson(person, stripeTimeOf(person));
+    await this.repository.savePerson(person);
     await this.refresh(accountId);
     this.logger.log(`person ${person.id} added to ${accountId}`);
     return (await this.repository.persons(accountId)).find((p) => p.id === person.id)!;
@@ -102,6 +102,6 @@ export class PersonsService {
   /** The account's requirements change with its persons: its snapshot afresh. */
   private async refresh(accountId: string): Promise<void> {
     const fresh = await callStripe(() => this.stripe.accounts.retrieve(accountId));
-    await this.repository.saveSnapshot(fresh, stripeTimeOf(fresh));
+    await this.repository.saveSnapshot(fresh);
   }
 }

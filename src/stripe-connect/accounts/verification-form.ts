@@ -21,6 +21,14 @@ export interface FormField {
   accept?: string;
   maxBytes?: number;
   pattern?: string;
+  /** A sentence for the person filling the form: which other field may be given instead. */
+  hint?: string;
+}
+
+/** Stripe's `requirements.alternatives`: fields that, given, satisfy every one of `originalFieldsDue`. */
+export interface RequirementAlternative {
+  originalFieldsDue: string[];
+  alternativeFieldsDue: string[];
 }
 
 /** Stripe's Files API limit for identity documents (10 MB), and the formats it takes. */
@@ -261,17 +269,42 @@ function representativeFields(country: string): FormField[] {
   return fields.map((f) => ({ ...f, requirements: ['relationship.representative'] }));
 }
 
-/** The whole form for a set of requirement paths: one field per name, in the order the paths came. */
-export function buildVerificationForm(requirements: string[], country: string): FormField[] {
+/**
+ * The whole form for a set of requirement paths: one field per name, in the order the paths came. Where
+ * Stripe takes alternatives (a document instead of an id number that did not match), both are offered, each
+ * optional, with a hint naming the other.
+ */
+export function buildVerificationForm(
+  requirements: string[],
+  country: string,
+  alternatives: RequirementAlternative[] = [],
+): FormField[] {
   const byName = new Map<string, FormField>();
-  for (const path of requirements) {
+  const add = (path: string) => {
     const mapped = fieldForRequirement(path, country);
-    for (const field of Array.isArray(mapped) ? mapped : [mapped]) {
+    const fields = Array.isArray(mapped) ? mapped : [mapped];
+    for (const field of fields) {
       const entry = byName.get(field.name) ?? { ...field, requirements: [] };
       for (const requirement of [...field.requirements, path]) {
         if (!entry.requirements.includes(requirement)) entry.requirements.push(requirement);
       }
       byName.set(field.name, entry);
+    }
+    return fields.map((field) => byName.get(field.name)!);
+  };
+  for (const path of requirements) add(path);
+  for (const alternative of alternatives) {
+    if (!alternative.originalFieldsDue.every((path) => requirements.includes(path))) continue;
+    const originals = alternative.originalFieldsDue.flatMap(add);
+    const replacements = alternative.alternativeFieldsDue.flatMap(add);
+    const labels = (fields: FormField[]) => fields.map((f) => f.label.toLowerCase()).join(', ');
+    for (const field of originals) {
+      field.required = false;
+      field.hint = `Or instead: ${labels(replacements)}`;
+    }
+    for (const field of replacements) {
+      field.required = false;
+      field.hint = `Instead of: ${labels(originals)}`;
     }
   }
   return [...byName.values()];

@@ -5,10 +5,9 @@
 import { Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { FormValidationError } from '../common/stripe-connect.errors.js';
-import type { FieldErrors } from '../common/validation.js';
+import { addFieldErrors, type FieldErrors } from '../common/validation.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
-import { stripeTimeOf } from '../stripe/stripe-time.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { AccountsService, clientIp, type RequestMeta } from './accounts.service.js';
@@ -26,6 +25,7 @@ import {
   DOCUMENT_MAX_BYTES,
   messageForRequirementError,
   type FormField,
+  type RequirementAlternative,
 } from './verification-form.js';
 
 export interface VerificationState {
@@ -40,6 +40,8 @@ export interface VerificationState {
   pendingVerification: string[];
   disabledReason: string | null;
   errors: { requirement: string; code: string; message: string }[];
+  /** Fields that may be given instead of others (`requirements.alternatives`). */
+  alternatives: RequirementAlternative[];
   /** The form: one field per requirement due now (empty when nothing is due). */
   fields: FormField[];
 }
@@ -80,6 +82,10 @@ export class VerificationService {
     const due = [
       ...new Set([...(requirements?.currently_due ?? []), ...(requirements?.past_due ?? [])]),
     ];
+    const alternatives = (requirements?.alternatives ?? []).map((a) => ({
+      originalFieldsDue: a.original_fields_due,
+      alternativeFieldsDue: a.alternative_fields_due,
+    }));
     return {
       accountId: account.id,
       collectedBy,
@@ -96,7 +102,11 @@ export class VerificationService {
         code: e.code,
         message: messageForRequirementError(e.code, e.reason),
       })),
-      fields: collectedBy === 'platform' ? buildVerificationForm(due, account.country ?? 'US') : [],
+      alternatives,
+      fields:
+        collectedBy === 'platform'
+          ? buildVerificationForm(due, account.country ?? 'US', alternatives)
+          : [],
     };
   }
 
@@ -123,7 +133,7 @@ export class VerificationService {
     const fields = new Map(state.fields.map((f) => [f.name, f]));
     const errors: FieldErrors = {};
     const fail = (name: string, message: string): undefined => {
-      (errors[name] ??= []).push(message);
+      addFieldErrors(errors, name, [message]);
       return undefined;
     };
     if (!Object.keys(body).length && !files.length) fail('form', 'Nothing was submitted');
@@ -259,7 +269,7 @@ export class VerificationService {
       }
     }
     const after = await callStripe(() => this.stripe.accounts.retrieve(id));
-    await this.repository.saveSnapshot(after, stripeTimeOf(after));
+    await this.repository.saveSnapshot(after);
     return this.describe(after);
   }
 

@@ -1,8 +1,10 @@
-import { Controller, Get, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { platformOnly } from '../common/platform-only.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
+import { PlatformOnly } from '../common/route-access.decorator.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { ChargesService } from './charges.service.js';
@@ -21,7 +23,9 @@ const BACK_OFFICE = 'Only the platform’s back office may list these';
 @ApiTags('charges')
 @ApiBearerAuth()
 @Controller('connect')
+@PlatformOnly()
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class ChargeListsController {
   constructor(private readonly charges: ChargesService) {}

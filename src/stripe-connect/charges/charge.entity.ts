@@ -70,6 +70,13 @@ export class Charge extends StripeObjectColumns {
   @Column({ type: 'boolean', default: false })
   disputed: boolean;
 
+  /**
+   * The Stripe time of the Charge object (`ch_…`) whose amounts the row holds (`amount_refunded`,
+   * `amount_captured`, `disputed`): charge events carry their own time, apart from the PaymentIntent's.
+   */
+  @Column({ name: 'charge_at', type: 'timestamptz', nullable: true })
+  chargeAt: Date | null;
+
   /** `last_payment_error` as Stripe gave it (code, decline code, message), or null. */
   @Column({ name: 'last_payment_error', type: 'jsonb', nullable: true })
   lastPaymentError: Record<string, unknown> | null;

@@ -9,6 +9,7 @@ import {
   Query,
   UseFilters,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -22,6 +23,8 @@ import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import { idempotencyKeyOf, platformOnly } from '../common/platform-only.js';
+import { PlatformOnly } from '../common/route-access.decorator.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { ChargesService } from './charges.service.js';
 import { ChargeListQueryDto, ChargeListResponse } from './dto/charge-list.dto.js';
@@ -41,15 +44,17 @@ const KEY_HEADER = {
   description: 'A retried request moves no money twice and answers as the first did',
 };
 
-/** Charges on behalf of connected accounts: the platform only. */
+/** Charges on behalf of connected accounts: the platform only (the list: an owner too, for one account). */
 @ApiTags('charges')
 @ApiBearerAuth()
 @Controller('connect/charges')
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}
 
+  @PlatformOnly()
   @Post()
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: ChargeResponse })
@@ -74,6 +79,7 @@ export class ChargesController {
     return { object: 'list', data: page.data.map(toChargeResponse), hasMore: page.hasMore };
   }
 
+  @PlatformOnly()
   @Get(':id')
   @ApiOkResponse({ type: ChargeResponse })
   async get(
@@ -84,6 +90,7 @@ export class ChargesController {
     return toChargeResponse(await this.charges.get(id));
   }
 
+  @PlatformOnly()
   @Post(':id/capture')
   @HttpCode(200)
   @ApiHeader(KEY_HEADER)
@@ -98,6 +105,7 @@ export class ChargesController {
     return toChargeResponse(await this.charges.capture(id, body.amount, idempotencyKeyOf(key)));
   }
 
+  @PlatformOnly()
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiHeader(KEY_HEADER)
@@ -111,6 +119,7 @@ export class ChargesController {
     return toChargeResponse(await this.charges.cancel(id, idempotencyKeyOf(key)));
   }
 
+  @PlatformOnly()
   @Post(':id/refunds')
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: RefundResponse })

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource } from 'typeorm';
 import { pageOf, type Page, type PageRequest } from '../common/cursor-page.js';
-import { saveUnlessNewer } from '../common/mirror-writer.js';
 import { ApplicationFee } from './application-fee.entity.js';
 import { Charge } from './charge.entity.js';
 import { Refund } from './refund.entity.js';
@@ -37,34 +36,6 @@ export class ChargesRepository {
 
   findRefund(id: string): Promise<Refund | null> {
     return this.dataSource.getRepository(Refund).findOneBy({ id });
-  }
-
-  /**
-   * A PaymentIntent answered by Stripe, dated `snapshotAt`, unless the row holds a newer snapshot. What
-   * charge events recorded and a PaymentIntent does not carry (refunded amount, dispute) is kept.
-   */
-  async saveIntent(values: Partial<Charge> & { id: string }, snapshotAt: Date): Promise<Charge> {
-    const existing = await this.findCharge(values.id);
-    await saveUnlessNewer(
-      this.dataSource,
-      Charge,
-      {
-        ...values,
-        amountRefunded: existing?.amountRefunded ?? 0,
-        disputed: existing?.disputed ?? false,
-      },
-      snapshotAt,
-    );
-    return this.dataSource.getRepository(Charge).findOneByOrFail({ id: values.id });
-  }
-
-  async setAmountRefunded(id: string, amountRefunded: number): Promise<void> {
-    await this.dataSource.getRepository(Charge).update({ id }, { amountRefunded });
-  }
-
-  async saveRefund(values: Partial<Refund> & { id: string }, snapshotAt: Date): Promise<Refund> {
-    await saveUnlessNewer(this.dataSource, Refund, values, snapshotAt);
-    return this.dataSource.getRepository(Refund).findOneByOrFail({ id: values.id });
   }
 
   listCharges(filter: ChargeListFilter): Promise<Page<Charge>> {

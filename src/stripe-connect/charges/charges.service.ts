@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { MirrorService } from '../webhooks/mirror.service.js';
 import Stripe from 'stripe';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { pageRequestOf, type Page } from '../common/cursor-page.js';
@@ -15,9 +16,10 @@ import type { ApplicationFee } from './application-fee.entity.js';
 import { chargeAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
+import { idOf } from '../stripe/stripe-id.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { paymentIntentValues, refundValues } from './charge-mirror.js';
-import type { Charge } from './charge.entity.js';
+import { Charge } from './charge.entity.js';
 import { ChargesRepository } from './charges.repository.js';
 import type { CreateChargeDto, CreateRefundDto } from './dto/charge.dto.js';
 import type {
@@ -25,7 +27,7 @@ import type {
   ChargeListQueryDto,
   RefundListQueryDto,
 } from './dto/charge-list.dto.js';
-import type { Refund } from './refund.entity.js';
+import { Refund } from './refund.entity.js';
 
 export class ChargeNotFoundError extends StripeConnectError {
   readonly status = 404;
@@ -55,17 +57,25 @@ export class ChargesService {
     @InjectStripeClient() private readonly stripe: Stripe,
     private readonly charges: ChargesRepository,
     private readonly accounts: AccountsService,
+    private readonly mirror: MirrorService,
   ) {}
 
-  private save(
+  /**
+   * Writes the answer's PaymentIntent to the mirror (re-fetched when Stripe replayed the answer) and answers
+   * with what Stripe answered: a request retried with its key answers as the first one did, while the mirror
+   * holds the newest state. A PaymentIntent answer carries no refund or dispute yet.
+   */
+  private async save(
     intent: Stripe.PaymentIntent,
     accountId: string | null,
-    answeredAt: Date,
+    answer: unknown = intent,
   ): Promise<Charge> {
-    return this.charges.saveIntent(
-      paymentIntentValues(intent, accountId, answeredAt) as Partial<Charge> & { id: string },
-      answeredAt,
-    );
+    await this.mirror.saveAnswer({ family: 'payment_intent', accountId, intent }, answer);
+    return Object.assign(new Charge(), {
+      ...paymentIntentValues(intent, accountId, stripeTimeOf(answer)),
+      amountRefunded: 0,
+      disputed: false,
+    });
   }
 
   /** Charges a payment method: a destination charge (`destination`), a direct one (`account`), or the platform's. */
@@ -87,8 +97,10 @@ export class ChargesService {
       errors.applicationFeeAmount = ['an application fee needs a destination or an account'];
     }
     if (Object.keys(errors).length) throw new FormValidationError(errors);
-    for (const id of [form.destination, form.account, form.onBehalfOf])
-      if (id) await this.accounts.ensureMirrored(id);
+    for (const field of ['destination', 'account', 'onBehalfOf'] as const) {
+      const id = form[field];
+      if (id) await this.accounts.ensureMirrored(id, field);
+    }
     const params: Stripe.PaymentIntentCreateParams = {
       amount: form.amount,
       currency: form.currency,
@@ -125,13 +137,13 @@ export class ChargesService {
       this.logger.log(
         `charge ${intent.id} ${intent.status} (${form.amount} ${form.currency}${accountId ? ` on ${accountId}` : ''})`,
       );
-      return this.save(intent, accountId, stripeTimeOf(intent));
+      return this.save(intent, accountId);
     } catch (error) {
       // A decline: the PaymentIntent exists with its error; keep it, then answer 402.
       const cause = (error as { cause?: unknown }).cause;
       const intent =
         cause instanceof Stripe.errors.StripeCardError ? cause.payment_intent : undefined;
-      if (intent?.id) await this.save(intent, accountId, stripeTimeOf(cause));
+      if (intent?.id) await this.save(intent, accountId, cause);
       throw error;
     }
   }
@@ -186,7 +198,7 @@ export class ChargesService {
         ),
       FIELDS,
     );
-    return this.save(intent, charge.accountId, stripeTimeOf(intent));
+    return this.save(intent, charge.accountId);
   }
 
   /** Cancels a charge not captured yet (an authorisation is released), on the account it lives on. */
@@ -199,18 +211,18 @@ export class ChargesService {
         { idempotencyKey, ...(charge.accountId ? { stripeAccount: charge.accountId } : {}) },
       ),
     );
-    return this.save(intent, charge.accountId, stripeTimeOf(intent));
+    return this.save(intent, charge.accountId);
   }
 
-  /** Refunds all or part of what remains, on the charge's own account (direct charges included). */
-  async refund(
-    id: string,
-    form: CreateRefundDto,
-    idempotencyKey: string = randomUUID(),
-  ): Promise<Refund> {
+  /**
+   * Refunds all or part of what remains, on the charge's own account (direct charges included). With an
+   * idempotency key, Stripe decides (a retry answers as the first request did, whatever the mirror holds
+   * now); without one, what remains is checked here first.
+   */
+  async refund(id: string, form: CreateRefundDto, idempotencyKey?: string): Promise<Refund> {
     const charge = await this.get(id);
     const remaining = charge.amountCaptured - charge.amountRefunded;
-    if (form.amount !== undefined && form.amount > remaining) {
+    if (!idempotencyKey && form.amount !== undefined && form.amount > remaining) {
       throw new FormValidationError({
         amount: [`amount cannot exceed what remains to refund (${remaining})`],
       });
@@ -220,10 +232,7 @@ export class ChargesService {
         reverseTransfer: ['only destination charges have a transfer to reverse'],
       });
     }
-    const options = {
-      idempotencyKey,
-      ...(charge.accountId ? { stripeAccount: charge.accountId } : {}),
-    };
+    const as = charge.accountId ? { stripeAccount: charge.accountId } : {};
     const refund = await callStripe(
       () =>
         this.stripe.refunds.create(
@@ -234,34 +243,28 @@ export class ChargesService {
             ...(form.refundApplicationFee ? { refund_application_fee: true } : {}),
             ...(form.reason ? { reason: form.reason } : {}),
           },
-          options,
+          { idempotencyKey: idempotencyKey ?? randomUUID(), ...as },
         ),
       { reverse_transfer: 'reverseTransfer', refund_application_fee: 'refundApplicationFee' },
     );
-    await this.charges.saveRefund(
-      refundValues(refund, charge.accountId, stripeTimeOf(refund)) as Partial<Refund> & {
-        id: string;
-      },
-      stripeTimeOf(refund),
+    await this.mirror.saveAnswer({ family: 'refund', accountId: charge.accountId, refund }, refund);
+    // The PaymentIntent and its charge as Stripe holds them now (never a replay).
+    const intent = await callStripe(() => this.stripe.paymentIntents.retrieve(id, {}, as));
+    await this.mirror.saveAnswer(
+      { family: 'payment_intent', accountId: charge.accountId, intent },
+      intent,
     );
-    const intent = await callStripe(() =>
-      this.stripe.paymentIntents.retrieve(
-        id,
-        {},
-        charge.accountId ? { stripeAccount: charge.accountId } : {},
-      ),
-    );
-    const latest = intent.latest_charge
-      ? await callStripe(() =>
-          this.stripe.charges.retrieve(
-            intent.latest_charge as string,
-            {},
-            charge.accountId ? { stripeAccount: charge.accountId } : {},
-          ),
-        )
-      : null;
-    await this.save(intent, charge.accountId, stripeTimeOf(intent));
-    if (latest) await this.charges.setAmountRefunded(id, latest.amount_refunded);
-    return (await this.charges.findRefund(refund.id))!;
+    const latest = idOf(intent.latest_charge);
+    if (latest) {
+      const object = await callStripe(() => this.stripe.charges.retrieve(latest, {}, as));
+      await this.mirror.saveAnswer(
+        { family: 'charge', accountId: charge.accountId, charge: object },
+        object,
+      );
+    }
+    return Object.assign(new Refund(), {
+      ...refundValues(refund, charge.accountId, stripeTimeOf(refund)),
+      paymentIntentId: idOf(refund.payment_intent),
+    });
   }
 }

@@ -1,79 +1,110 @@
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { storableText } from './postgres-text.js';
 
 /**
- * Inserts or updates a mirrored row in one statement, and only when the row holds no newer snapshot:
- * `INSERT … ON CONFLICT (id) DO UPDATE … WHERE snapshot_at IS NULL OR snapshot_at <= EXCLUDED.snapshot_at`.
- * Two writers racing on a row that does not exist yet cannot leave the older snapshot behind.
- * Only the columns given are written (an owner column left out is never touched).
+ * What a guarded write did: `written`; `newer` (the row holds a newer state, left alone); `tie` (the row holds
+ * a state of the same Stripe second, left alone: the caller settles it by re-fetching); `absent` (a partial
+ * change to a row the mirror does not hold).
  */
-export async function upsertSnapshot<T extends ObjectLiteral>(
-  manager: EntityManager,
-  entity: EntityTarget<T>,
-  values: Partial<T> & { id: string },
-): Promise<void> {
-  const metadata = manager.connection.getMetadata(entity);
-  const table = metadata.tableName;
-  const columns = Object.keys(values)
-    .filter((key) => key !== 'id' && values[key] !== undefined)
-    .map((key) => metadata.findColumnWithPropertyName(key)?.databaseName)
-    .filter((name): name is string => !!name);
-  columns.push('updated_at');
-  await manager
-    .createQueryBuilder()
-    .insert()
-    .into(entity)
-    .values(values)
-    .orUpdate([...new Set(columns)], ['id'], {
-      overwriteCondition: {
-        where: `"${table}"."snapshot_at" IS NULL OR "${table}"."snapshot_at" <= EXCLUDED."snapshot_at"`,
-      },
-    })
-    .execute();
+export type WriteOutcome = 'written' | 'newer' | 'tie' | 'absent';
+
+export interface GuardOptions {
+  /**
+   * The state is Stripe's current one (a re-fetch, or an API answer that is not a replay): it wins a tie.
+   * A state carried by an event loses a tie (the caller re-fetches).
+   */
+  fresh?: boolean;
+  /** Column (database name) → the SQL expression that replaces `EXCLUDED."column"` in the update. */
+  expressions?: Record<string, string>;
+}
+
+/** The rows a `manager.query` answered, for INSERT … RETURNING and UPDATE … RETURNING alike. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (!Array.isArray(result)) return [];
+  return (Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
+/** The guard of every mirrored write: the row holds no state, or an older one (or the same second, when fresh). */
+export function newerThan(current: string, incoming: string, fresh: boolean): string {
+  return `(${current} IS NULL OR ${current} ${fresh ? '<=' : '<'} ${incoming})`;
 }
 
 /**
- * `upsertSnapshot` for many rows of one table in one statement (a backfill's page), with the same guard on
- * each row: a row holding a newer snapshot keeps it.
+ * The one write of a mirrored Stripe object: `INSERT … ON CONFLICT (id) DO UPDATE … WHERE` the row's
+ * `snapshot_at` is older than `at` (the guard is inside the statement: two writers racing on a row, existing
+ * or not, cannot leave the older state behind, and no lock is held beyond the row's). Only the columns given
+ * are written (an owner column left out is never touched); `at` becomes the row's snapshot time.
  */
-export async function upsertSnapshots<T extends ObjectLiteral>(
+export async function upsertGuarded<T extends ObjectLiteral>(
   manager: EntityManager,
   entity: EntityTarget<T>,
-  rows: (Partial<T> & { id: string })[],
-): Promise<void> {
-  if (!rows.length) return;
+  given: Partial<T> & { id: string },
+  at: Date,
+  options: GuardOptions = {},
+): Promise<WriteOutcome> {
+  // Whatever Stripe sent, the row must be storable: NUL and lone surrogates become U+FFFD.
+  const values = storableText(given);
   const metadata = manager.connection.getMetadata(entity);
-  const table = metadata.tableName;
-  const keys = new Set<string>();
-  for (const row of rows)
-    for (const key of Object.keys(row)) if (key !== 'id' && row[key] !== undefined) keys.add(key);
-  const columns = [...keys]
-    .map((key) => metadata.findColumnWithPropertyName(key)?.databaseName)
-    .filter((name): name is string => !!name);
-  columns.push('updated_at');
-  await manager
+  const table = `"${metadata.tableName}"`;
+  const row = { ...values, snapshotAt: at } as Partial<T> & { id: string };
+  const [insert, parameters] = manager
     .createQueryBuilder()
     .insert()
     .into(entity)
-    .values(rows)
-    .orUpdate([...new Set(columns)], ['id'], {
-      overwriteCondition: {
-        where: `"${table}"."snapshot_at" IS NULL OR "${table}"."snapshot_at" <= EXCLUDED."snapshot_at"`,
-      },
-    })
+    .values(row)
     .updateEntity(false)
-    .execute();
+    .getQueryAndParameters();
+  const columns = Object.keys(row)
+    .filter((key) => key !== 'id' && row[key] !== undefined)
+    .map((key) => metadata.findColumnWithPropertyName(key)?.databaseName)
+    .filter((name): name is string => !!name);
+  const set = [...new Set(columns)].map(
+    (column) => `"${column}" = ${options.expressions?.[column] ?? `EXCLUDED."${column}"`}`,
+  );
+  set.push('"updated_at" = now()');
+  const guard = newerThan(`${table}."snapshot_at"`, 'EXCLUDED."snapshot_at"', !!options.fresh);
+  const result: unknown = await manager.query(
+    `${insert} ON CONFLICT ("id") DO UPDATE SET ${set.join(', ')} WHERE ${guard} RETURNING "id"`,
+    parameters,
+  );
+  if (rowsOf(result).length) return 'written';
+  return settleOutcome(await snapshotOf(manager, entity, values.id), at);
 }
 
 /**
- * Serializes, until the transaction ends, every writer of one Stripe object, whether or not its row exists
- * yet (a transaction-scoped advisory lock on the id): the read-compare-write of the ordering guard cannot
- * interleave with another's.
+ * A partial change guarded by its own time column: `UPDATE … SET … WHERE id AND <timeColumn> older`.
+ * `set` holds SQL expressions over `$1` (the id), `$2` (`at`) and the parameters that follow.
  */
-export async function lockStripeObject(manager: EntityManager, id: string): Promise<void> {
-  await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [id]);
+export async function updateGuarded(
+  manager: EntityManager,
+  entity: EntityTarget<ObjectLiteral>,
+  id: string,
+  at: Date,
+  change: { set: string[]; parameters?: unknown[]; timeColumn: string; fresh?: boolean },
+): Promise<WriteOutcome> {
+  const metadata = manager.connection.getMetadata(entity);
+  const table = `"${metadata.tableName}"`;
+  const time = `${table}."${change.timeColumn}"`;
+  const result: unknown = await manager.query(
+    `UPDATE ${table} SET ${[...change.set, '"updated_at" = now()'].join(', ')}
+     WHERE ${table}."id" = $1 AND ${newerThan(time, '$2::timestamptz', !!change.fresh)}
+     RETURNING ${table}."id"`,
+    [id, at, ...(change.parameters ?? [])],
+  );
+  if (rowsOf(result).length) return 'written';
+  const current = rowsOf<{ at: Date | string | null }>(
+    await manager.query(`SELECT ${time} AS "at" FROM ${table} WHERE "id" = $1`, [id]),
+  );
+  if (!current.length) return 'absent';
+  return settleOutcome(current[0].at ? new Date(current[0].at) : null, at);
 }
 
-/** The snapshot time a mirrored row holds (null when absent or never dated). */
+function settleOutcome(current: Date | null, at: Date): WriteOutcome {
+  if (current && current.getTime() === at.getTime()) return 'tie';
+  return current ? 'newer' : 'absent';
+}
+
+/** The snapshot time a mirrored row holds (null when absent or never dated), deleted rows included. */
 export async function snapshotOf(
   manager: EntityManager,
   entity: EntityTarget<ObjectLiteral>,
@@ -81,26 +112,9 @@ export async function snapshotOf(
 ): Promise<Date | null> {
   const row = await manager
     .createQueryBuilder(entity, 't')
+    .withDeleted()
     .select('t.snapshotAt', 'snapshotAt')
     .where('t.id = :id', { id })
     .getRawOne<{ snapshotAt: Date | string | null }>();
   return row?.snapshotAt ? new Date(row.snapshotAt) : null;
-}
-
-/**
- * Writes a mirrored object fetched or answered by Stripe outside the webhook path, dated `snapshotAt`,
- * unless the row already holds a newer snapshot.
- */
-export async function saveUnlessNewer<T extends ObjectLiteral>(
-  dataSource: DataSource,
-  entity: EntityTarget<T>,
-  values: Partial<T> & { id: string },
-  snapshotAt: Date,
-): Promise<void> {
-  await dataSource.transaction(async (manager) => {
-    await lockStripeObject(manager, values.id);
-    const current = await snapshotOf(manager, entity, values.id);
-    if (current && current.getTime() > snapshotAt.getTime()) return;
-    await upsertSnapshot(manager, entity, { ...values, snapshotAt });
-  });
 }

@@ -10,6 +10,10 @@ export interface StatePayload {
   purpose: 'onboarding' | 'oauth';
   userId: string;
   accountId?: string;
+  /** Onboarding: the Account Link type the state was made for, so a refresh mints the same type. */
+  linkType?: 'account_onboarding' | 'account_update';
+  /** Onboarding: the route the state was made for (`refresh` or `return`); each route has its own state. */
+  route?: 'refresh' | 'return';
   /** Unix seconds. */
   expiresAt: number;
   /** Random: lets a single-use state be remembered once used. */
@@ -40,11 +44,11 @@ export function createState(
 /** Checks signature, purpose and expiry; throws InvalidStateError otherwise. */
 export function verifyState(
   secret: string,
-  token: string | undefined,
+  token: unknown,
   purpose: StatePayload['purpose'],
   now = Date.now(),
 ): StatePayload {
-  const [body, signature, extra] = (token ?? '').split('.');
+  const [body, signature, extra] = (typeof token === 'string' ? token : '').split('.');
   if (!body || !signature || extra !== undefined)
     throw new InvalidStateError('The state is missing or malformed');
   const expected = Buffer.from(sign(body, secret));
@@ -57,6 +61,8 @@ export function verifyState(
   } catch {
     throw new InvalidStateError('The state is malformed');
   }
+  if (typeof payload !== 'object' || payload === null)
+    throw new InvalidStateError('The state is malformed');
   if (payload.purpose !== purpose) throw new InvalidStateError('The state is for another purpose');
   if (typeof payload.expiresAt !== 'number' || payload.expiresAt < Math.floor(now / 1000))
     throw new InvalidStateError('The state has expired');

@@ -27,16 +27,41 @@ export class StripeUnavailableError extends StripeConnectError {
   readonly code = 'stripe_unavailable';
 }
 
+/** Why a webhook delivery was refused (each a 400; nothing is stored). */
+export type WebhookRejectionReason =
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'no_matching_signature'
+  | 'stale_timestamp'
+  | 'empty_body'
+  | 'unsupported_content_type'
+  | 'not_json'
+  | 'not_an_event';
+
 /** A webhook delivery whose signature does not verify (or has none): 400, nothing stored. */
 export class WebhookSignatureError extends StripeConnectError {
   readonly status = 400;
   readonly code = 'invalid_signature';
+
+  constructor(
+    message: string,
+    readonly reason: WebhookRejectionReason = 'no_matching_signature',
+  ) {
+    super(message);
+  }
 }
 
-/** A verified webhook body that is not a Stripe event: 400. */
+/** A webhook body that is not a Stripe event (empty, not JSON, not an event): 400. */
 export class InvalidWebhookPayloadError extends StripeConnectError {
   readonly status = 400;
   readonly code = 'invalid_payload';
+
+  constructor(
+    message: string,
+    readonly reason: WebhookRejectionReason = 'not_an_event',
+  ) {
+    super(message);
+  }
 }
 
 /** Input that fails the library's own checks (country rules, bank checksums): 400 with `errors` per field. */
@@ -88,4 +113,14 @@ export class StripeRequestError extends StripeConnectError {
 
   readonly declineCode?: string;
   readonly field?: string;
+}
+
+/** A country the library does not onboard custom accounts in: 404. */
+export class UnsupportedCountryError extends StripeConnectError {
+  readonly status = 404;
+  readonly code = 'country_not_supported';
+
+  constructor(country: string) {
+    super(`Custom accounts are not onboarded in ${country.slice(0, 10)}`);
+  }
 }

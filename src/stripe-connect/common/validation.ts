@@ -1,7 +1,27 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  ValidationPipe,
+  type ArgumentMetadata,
+  type ValidationError,
+} from '@nestjs/common';
+import { inputProblems } from './input-hygiene.js';
 
 /** Field errors keyed by the request's own field names, dotted for nesting (`individual.dob.year`). */
 export type FieldErrors = Record<string, string[]>;
+
+/** Adds messages to a field's list; own properties only, so a field named `toString` is just a field. */
+export function addFieldErrors(errors: FieldErrors, field: string, messages: string[]): void {
+  // defineProperty: assigning `errors['__proto__']` would set the prototype instead of a field.
+  if (!Object.hasOwn(errors, field))
+    Object.defineProperty(errors, field, {
+      value: [],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  errors[field].push(...messages);
+}
 
 /** Flattens class-validator's tree into `{ 'individual.dob.year': ['…'] }`. */
 export function fieldErrorsOf(errors: ValidationError[], parent = ''): FieldErrors {
@@ -9,12 +29,12 @@ export function fieldErrorsOf(errors: ValidationError[], parent = ''): FieldErro
   for (const error of errors) {
     const path = parent ? `${parent}.${error.property}` : error.property;
     const messages = Object.values(error.constraints ?? {});
-    if (messages.length) (result[path] ??= []).push(...messages);
+    if (messages.length) addFieldErrors(result, path, messages);
     if (error.children?.length) {
       for (const [childPath, childMessages] of Object.entries(
         fieldErrorsOf(error.children, path),
       )) {
-        (result[childPath] ??= []).push(...childMessages);
+        addFieldErrors(result, childPath, childMessages);
       }
     }
   }
@@ -30,14 +50,31 @@ export function validationFailed(
 }
 
 /**
- * The validation pipe the library's routes expect: unknown fields refused, payloads transformed into their
- * DTO classes, failures answered with field-level `errors`. A host uses it as its global pipe.
+ * The validation pipe of the library's routes (each controller carries it, so the host need not install one):
+ * input no route accepts refused first (NUL, lone surrogates, deep nesting, prototype keys, null), unknown
+ * fields refused, payloads transformed into their DTO classes, failures answered with field-level `errors`.
  */
+@Injectable()
+export class StripeConnectValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => validationFailed(fieldErrorsOf(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'custom') return value;
+    const prefix = metadata.type === 'body' ? '' : (metadata.data ?? '');
+    const problems = inputProblems(value, prefix, { prototypes: false });
+    if (Object.keys(problems).length) throw validationFailed(problems);
+    return super.transform(value, metadata);
+  }
+}
+
+/** The library's validation pipe, for a host that wants the same behaviour on its own routes. */
 export function createStripeConnectValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => validationFailed(fieldErrorsOf(errors)),
-  });
+  return new StripeConnectValidationPipe();
 }

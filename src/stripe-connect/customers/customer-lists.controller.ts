@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Post,
+  Query,
+  Res,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,6 +20,8 @@ import type { Response } from 'express';
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { platformOnly } from '../common/platform-only.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
+import { PlatformOnly } from '../common/route-access.decorator.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { CustomersService } from './customers.service.js';
@@ -34,6 +46,7 @@ class PlatformCustomerNotFoundError extends StripeConnectError {
 @ApiBearerAuth()
 @Controller('connect/customers')
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class CustomerListsController {
   constructor(private readonly customers: CustomersService) {}
@@ -63,6 +76,7 @@ export class CustomerListsController {
     return toCustomerResponse(customer);
   }
 
+  @PlatformOnly()
   @Get()
   @ApiOkResponse({ type: CustomerListResponse })
   async list(

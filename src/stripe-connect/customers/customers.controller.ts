@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Res,
+  UseFilters,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,6 +21,7 @@ import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import { StripeConnectError } from '../common/stripe-connect.errors.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { CustomersService } from './customers.service.js';
 import {
@@ -29,6 +40,7 @@ class CustomerNotFoundError extends StripeConnectError {
 @ApiBearerAuth()
 @Controller('connect/accounts/:id/customers')
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type Stripe from 'stripe';
 import { DataSource, IsNull } from 'typeorm';
 import { Account } from '../accounts/account.entity.js';
 import { pageOf, type Page, type PageRequest } from '../common/cursor-page.js';
@@ -36,57 +35,38 @@ export class CustomersRepository {
   }
 
   /**
-   * A customer Stripe created for a user, with its link when it lives on a connected account; `replaces` a
-   * linked customer Stripe no longer has.
+   * Links a customer Stripe created for a user (the mirror already holds it): a platform customer gets its
+   * user when it has none; a connected one its UserAccount link, which `replaces` a linked customer Stripe no
+   * longer has.
    */
-  async saveCreated(
-    remote: Stripe.Customer,
+  async linkCreated(
+    customerId: string,
     userId: string,
     accountId: string | null,
     replaces?: string,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.upsert(
-        Customer,
-        {
-          id: remote.id,
-          livemode: remote.livemode,
-          raw: remote as never,
-          snapshotAt: new Date(remote.created * 1000),
-          accountId,
-          userId: accountId ? null : userId,
-          email: remote.email ?? null,
-          currency: remote.currency ?? null,
-        },
-        { conflictPaths: ['id'] },
-      );
-      if (!accountId) return;
+      if (!accountId) {
+        await manager
+          .createQueryBuilder()
+          .update(Customer)
+          .set({ userId })
+          .where('id = :id AND user_id IS NULL', { id: customerId })
+          .execute();
+        return;
+      }
       if (replaces) {
-        await manager.update(UserAccount, { userId, accountId }, { customerId: remote.id });
+        await manager.update(UserAccount, { userId, accountId }, { customerId });
       } else {
         await manager
           .createQueryBuilder()
           .insert()
           .into(UserAccount)
-          .values({ userId, accountId, customerId: remote.id })
+          .values({ userId, accountId, customerId })
           .orIgnore()
           .execute();
       }
     });
-  }
-
-  /** A fresh snapshot of a customer (its default payment method changed), written as Stripe answered it. */
-  async saveSnapshot(remote: Stripe.Customer, snapshotAt: Date): Promise<Customer> {
-    await this.dataSource.getRepository(Customer).update(
-      { id: remote.id },
-      {
-        raw: remote as never,
-        snapshotAt,
-        email: remote.email ?? null,
-        currency: remote.currency ?? null,
-      },
-    );
-    return this.dataSource.getRepository(Customer).findOneByOrFail({ id: remote.id });
   }
 
   list(filter: CustomerListFilter): Promise<Page<Customer>> {

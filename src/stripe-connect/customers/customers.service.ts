@@ -5,6 +5,7 @@
  * user and the account, so concurrent creates end with one customer and one link.
  */
 import { Injectable, Logger } from '@nestjs/common';
+import { MirrorService } from '../webhooks/mirror.service.js';
 import Stripe from 'stripe';
 import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import { AccountNotFoundError, StripeConnectError } from '../common/stripe-connect.errors.js';
@@ -32,6 +33,7 @@ export class CustomersService {
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
     private readonly customers: CustomersRepository,
+    private readonly mirror: MirrorService,
   ) {}
 
   /** The user's customer on the account (or on the platform), if there is one. */
@@ -81,7 +83,12 @@ export class CustomersService {
         ...(accountId ? { stripeAccount: accountId } : {}),
       }),
     );
-    await this.customers.saveCreated(remote, userId, accountId, replaces);
+    // The customer as Stripe holds it (a replayed answer is re-fetched), guarded by its time.
+    await this.mirror.saveAnswer(
+      { family: 'customer', accountId, customer: remote, deleted: false },
+      remote,
+    );
+    await this.customers.linkCreated(remote.id, userId, accountId, replaces);
     const customer = (await this.getCustomerForUser(userId, {
       stripeAccount: accountId ?? undefined,
     }))!;

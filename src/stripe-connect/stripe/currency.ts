@@ -64,6 +64,26 @@ export const MINIMUM_CHARGE_AMOUNTS: Readonly<Record<string, number>> = {
   thb: 1000,
 };
 
+/**
+ * The currencies Stripe accepts in charges (its presentment currencies), lowercase ISO 4217. Anything else
+ * (`xyz`, `btc`) is refused before Stripe is called. Their exponent is `currencyExponent`'s.
+ */
+export const SUPPORTED_CURRENCIES: ReadonlySet<string> = new Set(
+  (
+    'aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn bzd ' +
+    'cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd gnf gtq ' +
+    'gyd hkd hnl htg huf idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt lak lbp lkr lrd ' +
+    'lsl mad mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd omr pab pen pgk ' +
+    'php pkr pln pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos srd std szl thb tjs tnd top ' +
+    'try ttd twd tzs uah ugx usd uyu uzs vnd vuv wst xaf xcd xof xpf yer zar zmw'
+  ).split(' '),
+);
+
+/** True for a currency Stripe accepts (lowercase code). */
+export function isSupportedCurrency(currency: unknown): currency is string {
+  return typeof currency === 'string' && SUPPORTED_CURRENCIES.has(currency);
+}
+
 /** Stripe's largest amount: 99,999,999 minor units (eight digits). */
 export const MAXIMUM_AMOUNT = 99_999_999;
 
@@ -74,6 +94,8 @@ const CURRENCY = /^[a-z]{3}$/;
 function normalize(currency: string): string {
   const code = currency.toLowerCase();
   if (!CURRENCY.test(code)) throw new MoneyError(`"${currency}" is not an ISO 4217 currency code`);
+  if (!SUPPORTED_CURRENCIES.has(code))
+    throw new MoneyError(`"${currency}" is not a currency Stripe supports`);
   return code;
 }
 

@@ -57,7 +57,10 @@ export function toStripeRequestError(error: unknown, mapping: ParamMapping = {})
     return new StripeRequestError(409, message, { code: 'idempotency_error', cause: error });
   }
   if (error instanceof Stripe.errors.StripeInvalidRequestError) {
-    return new StripeRequestError(error.statusCode === 404 ? 404 : 400, error.message, base);
+    // A missing object named by the path is a 404; one named by a parameter (a payment method, a customer)
+    // is a bad parameter: 400 on that field.
+    const missingPathObject = error.statusCode === 404 && (!error.param || error.param === 'id');
+    return new StripeRequestError(missingPathObject ? 404 : 400, error.message, base);
   }
   if (error instanceof Stripe.errors.StripeConnectionError) {
     return new StripeRequestError(503, 'Stripe could not be reached; retry later', {

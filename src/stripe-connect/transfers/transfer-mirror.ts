@@ -1,15 +1,13 @@
-/** Stripe objects of the transfers domain → the columns of their local mirror rows. */
+/** Stripe objects of the transfers domain → the columns of their local mirror rows, and their guarded writes. */
 import type Stripe from 'stripe';
-import type { Payout } from './payout.entity.js';
-import type { TransferReversal } from './transfer-reversal.entity.js';
-import type { Transfer } from './transfer.entity.js';
+import type { EntityManager } from 'typeorm';
+import { upsertGuarded, type GuardOptions, type WriteOutcome } from '../common/mirror-writer.js';
+import { idOf } from '../stripe/stripe-id.js';
+import { Payout } from './payout.entity.js';
+import { TransferReversal } from './transfer-reversal.entity.js';
+import { Transfer } from './transfer.entity.js';
 
 type Raw = Record<string, unknown>;
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
-}
 
 export function transferValues(transfer: Stripe.Transfer, snapshotAt: Date): Partial<Transfer> {
   return {
@@ -31,10 +29,11 @@ export function transferValues(transfer: Stripe.Transfer, snapshotAt: Date): Par
 export function reversalValues(
   reversal: Stripe.TransferReversal,
   snapshotAt: Date,
+  livemode = false,
 ): Partial<TransferReversal> {
   return {
     id: reversal.id,
-    livemode: false,
+    livemode,
     raw: reversal as unknown as Raw,
     snapshotAt,
     transferId: idOf(reversal.transfer)!,
@@ -65,4 +64,50 @@ export function payoutValues(
     method: payout.method,
     automatic: payout.automatic,
   };
+}
+
+/**
+ * A transfer and the reversals its nested list holds (each guarded by its own time; a list with `has_more`
+ * only adds: reversals are never removed).
+ */
+export async function writeTransfer(
+  manager: EntityManager,
+  transfer: Stripe.Transfer,
+  at: Date,
+  options: GuardOptions = {},
+): Promise<WriteOutcome> {
+  const outcome = await upsertGuarded(
+    manager,
+    Transfer,
+    transferValues(transfer, at) as Partial<Transfer> & { id: string },
+    at,
+    options,
+  );
+  const reversals = [...(transfer.reversals?.data ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const reversal of reversals) {
+    await upsertGuarded(
+      manager,
+      TransferReversal,
+      reversalValues(reversal, at, transfer.livemode) as Partial<TransferReversal> & { id: string },
+      at,
+      options,
+    );
+  }
+  return outcome;
+}
+
+export function writePayout(
+  manager: EntityManager,
+  payout: Stripe.Payout,
+  accountId: string | null,
+  at: Date,
+  options: GuardOptions = {},
+): Promise<WriteOutcome> {
+  return upsertGuarded(
+    manager,
+    Payout,
+    payoutValues(payout, accountId, at) as Partial<Payout> & { id: string },
+    at,
+    options,
+  );
 }

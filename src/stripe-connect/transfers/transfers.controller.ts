@@ -8,6 +8,7 @@ import {
   Query,
   UseFilters,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -21,6 +22,8 @@ import { idempotencyKeyOf, platformOnly } from '../common/platform-only.js';
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
+import { AccountOwnerOnly, PlatformOnly } from '../common/route-access.decorator.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import {
   BalanceResponse,
@@ -53,6 +56,7 @@ const KEY_HEADER = {
 @ApiBearerAuth()
 @Controller('connect/transfers')
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class TransfersController {
   constructor(private readonly transfers: TransfersService) {}
@@ -68,6 +72,7 @@ export class TransfersController {
     return { object: 'list', data: page.data.map(toTransferResponse), hasMore: page.hasMore };
   }
 
+  @PlatformOnly()
   @Post()
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: TransferResponse })
@@ -80,6 +85,7 @@ export class TransfersController {
     return toTransferResponse(await this.transfers.create(form, idempotencyKeyOf(key)));
   }
 
+  @PlatformOnly()
   @Post(':id/reversals')
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: ReversalResponse })
@@ -98,7 +104,9 @@ export class TransfersController {
 @ApiTags('payouts')
 @ApiBearerAuth()
 @Controller('connect/accounts/:id')
+@AccountOwnerOnly()
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class PayoutsController {
   constructor(private readonly transfers: TransfersService) {}
@@ -140,6 +148,7 @@ export class PayoutsController {
 @ApiBearerAuth()
 @Controller('connect')
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class PlatformMoneyController {
   constructor(private readonly transfers: TransfersService) {}
@@ -155,6 +164,7 @@ export class PlatformMoneyController {
   }
 
   /** The platform's own Stripe balance (available and pending, per currency). */
+  @PlatformOnly()
   @Get('balance')
   @ApiOkResponse({ type: BalanceResponse })
   balance(@ConnectUser() user: StripeConnectUser): Promise<BalanceResponse> {

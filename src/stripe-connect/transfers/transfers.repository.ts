@@ -2,12 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { pageOf, type Page, type PageRequest } from '../common/cursor-page.js';
-import {
-  lockStripeObject,
-  saveUnlessNewer,
-  snapshotOf,
-  upsertSnapshot,
-} from '../common/mirror-writer.js';
 import { Payout } from './payout.entity.js';
 import { TransferReversal } from './transfer-reversal.entity.js';
 import { Transfer } from './transfer.entity.js';
@@ -39,31 +33,6 @@ export class TransfersRepository {
 
   findPayout(id: string): Promise<Payout | null> {
     return this.dataSource.getRepository(Payout).findOneBy({ id });
-  }
-
-  /**
-   * A transfer and its reversals in one transaction, serialized with the webhook path's writes of it, unless
-   * the row holds a newer snapshot.
-   */
-  async saveTransfer(
-    values: Partial<Transfer> & { id: string },
-    reversals: (Partial<TransferReversal> & { id: string })[],
-    snapshotAt: Date,
-  ): Promise<Transfer> {
-    await this.dataSource.transaction(async (manager) => {
-      await lockStripeObject(manager, values.id);
-      const current = await snapshotOf(manager, Transfer, values.id);
-      if (current && current.getTime() > snapshotAt.getTime()) return;
-      await upsertSnapshot(manager, Transfer, { ...values, snapshotAt });
-      for (const reversal of reversals)
-        await upsertSnapshot(manager, TransferReversal, { ...reversal, snapshotAt });
-    });
-    return this.dataSource.getRepository(Transfer).findOneByOrFail({ id: values.id });
-  }
-
-  async savePayout(values: Partial<Payout> & { id: string }, snapshotAt: Date): Promise<Payout> {
-    await saveUnlessNewer(this.dataSource, Payout, values, snapshotAt);
-    return this.dataSource.getRepository(Payout).findOneByOrFail({ id: values.id });
   }
 
   listTransfers(filter: TransferListFilter): Promise<Page<Transfer>> {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { MirrorService } from '../webhooks/mirror.service.js';
 import type Stripe from 'stripe';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { pageRequestOf, type Page } from '../common/cursor-page.js';
@@ -15,10 +16,10 @@ import { stripeTimeOf } from '../stripe/stripe-time.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { CreatePayoutDto, CreateTransferDto } from './dto/transfer.dto.js';
 import type { PayoutListQueryDto, TransferListQueryDto } from './dto/transfer-list.dto.js';
-import type { Payout } from './payout.entity.js';
+import { Payout } from './payout.entity.js';
 import { payoutValues, reversalValues, transferValues } from './transfer-mirror.js';
-import type { TransferReversal } from './transfer-reversal.entity.js';
-import type { Transfer } from './transfer.entity.js';
+import { TransferReversal } from './transfer-reversal.entity.js';
+import { Transfer } from './transfer.entity.js';
 import { TransfersRepository } from './transfers.repository.js';
 
 export class TransferNotFoundError extends StripeConnectError {
@@ -54,25 +55,23 @@ export class TransfersService {
     @InjectStripeClient() private readonly stripe: Stripe,
     private readonly transfers: TransfersRepository,
     private readonly accounts: AccountsService,
+    private readonly mirror: MirrorService,
   ) {}
 
-  /** The transfer and its reversals, serialized with the webhook path's writes of it. */
-  private saveTransfer(transfer: Stripe.Transfer): Promise<Transfer> {
-    const at = stripeTimeOf(transfer);
-    return this.transfers.saveTransfer(
-      transferValues(transfer, at) as Partial<Transfer> & { id: string },
-      (transfer.reversals?.data ?? []).map(
-        (reversal) => reversalValues(reversal, at) as Partial<TransferReversal> & { id: string },
-      ),
-      at,
-    );
+  /**
+   * Writes the answer's transfer (and its reversals) to the mirror (re-fetched when Stripe replayed the
+   * answer), and answers with what Stripe answered.
+   */
+  private async saveTransfer(transfer: Stripe.Transfer): Promise<Transfer> {
+    await this.mirror.saveAnswer({ family: 'transfer', transfer }, transfer);
+    return Object.assign(new Transfer(), transferValues(transfer, stripeTimeOf(transfer)));
   }
 
   async create(form: CreateTransferDto, idempotencyKey: string = randomUUID()): Promise<Transfer> {
     const problem = chargeAmountProblem(form.amount, form.currency);
     if (problem && !problem.startsWith('must be at least'))
       throw new FormValidationError({ amount: [`amount ${problem}`] });
-    await this.accounts.ensureMirrored(form.destination);
+    await this.accounts.ensureMirrored(form.destination, 'destination');
     const transfer = await callStripe(
       () =>
         this.stripe.transfers.create(
@@ -95,14 +94,18 @@ export class TransfersService {
     return this.saveTransfer(transfer);
   }
 
+  /**
+   * Reverses all or part of a transfer. With an idempotency key, Stripe decides (a retry answers as the first
+   * request did); without one, what remains is checked here first.
+   */
   async reverse(
     id: string,
     amount: number | undefined,
-    idempotencyKey: string = randomUUID(),
+    idempotencyKey?: string,
   ): Promise<TransferReversal> {
     const local = await this.transfers.findTransfer(id);
     if (!local) throw new TransferNotFoundError(id);
-    if (amount !== undefined && amount > local.amount - local.amountReversed) {
+    if (!idempotencyKey && amount !== undefined && amount > local.amount - local.amountReversed) {
       throw new FormValidationError({
         amount: [
           `amount cannot exceed what remains of the transfer (${local.amount - local.amountReversed})`,
@@ -111,11 +114,16 @@ export class TransfersService {
     }
     const reversal = await callStripe(() =>
       this.stripe.transfers.createReversal(id, amount !== undefined ? { amount } : {}, {
-        idempotencyKey,
+        idempotencyKey: idempotencyKey ?? randomUUID(),
       }),
     );
-    await this.saveTransfer(await callStripe(() => this.stripe.transfers.retrieve(id)));
-    return (await this.transfers.findReversal(reversal.id))!;
+    // The transfer as Stripe holds it now (with its reversals), never a replay.
+    const transfer = await callStripe(() => this.stripe.transfers.retrieve(id));
+    await this.mirror.saveAnswer({ family: 'transfer', transfer }, transfer);
+    return Object.assign(
+      new TransferReversal(),
+      reversalValues(reversal, stripeTimeOf(reversal), transfer.livemode),
+    );
   }
 
   /** A payout of the account's available balance to its bank (the documentation's "Manually paying out a Custom account"). */
@@ -145,10 +153,8 @@ export class TransfersService {
     this.logger.log(
       `payout ${payout.id} of ${form.amount} ${form.currency} from ${accountId}: ${payout.status}`,
     );
-    return this.transfers.savePayout(
-      payoutValues(payout, accountId, stripeTimeOf(payout)) as Partial<Payout> & { id: string },
-      stripeTimeOf(payout),
-    );
+    await this.mirror.saveAnswer({ family: 'payout', accountId, payout }, payout);
+    return Object.assign(new Payout(), payoutValues(payout, accountId, stripeTimeOf(payout)));
   }
 
   /** The account's latest 100 payouts. */

@@ -7,12 +7,15 @@ import {
   Query,
   UseFilters,
   UseGuards,
+  UsePipes,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { platformOnly } from '../common/platform-only.js';
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { pageRequestOf } from '../common/cursor-page.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
+import { PlatformOnly } from '../common/route-access.decorator.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import { StripeConnectError } from '../common/stripe-connect.errors.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
@@ -37,7 +40,9 @@ export class EventNotFoundError extends StripeConnectError {
 @ApiTags('events')
 @ApiBearerAuth()
 @Controller('connect/events')
+@PlatformOnly()
 @UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class EventsController {
   constructor(

@@ -68,6 +68,10 @@ export class StripeEvent {
   @Column({ name: 'processing_started_at', type: 'timestamptz', nullable: true })
   processingStartedAt: Date | null;
 
+  /** The claim's owner token (one per delivery): only it may renew, complete or fail the claim. */
+  @Column({ name: 'processing_owner', type: 'varchar', length: 64, nullable: true })
+  processingOwner: string | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
-import { Brackets, type Repository } from 'typeorm';
+import { Brackets, type EntityManager, type Repository } from 'typeorm';
 import { EventProcessingError } from './event-processing-error.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
 
@@ -52,14 +52,23 @@ export class StripeEventsRepository {
   }
 
   /**
-   * Takes the event for processing: only one caller gets it (not processed, and no live lease held by
-   * another delivery). Counts the attempt.
+   * Takes the event for processing under `owner` (a token of the delivery): only one caller gets it (not
+   * processed, and no live lease held by another delivery; an expired lease is taken over). Counts the
+   * attempt.
    */
-  async claim(id: string, options: { includeProcessed?: boolean } = {}): Promise<boolean> {
+  async claim(
+    id: string,
+    owner: string,
+    options: { includeProcessed?: boolean } = {},
+  ): Promise<boolean> {
     const query = this.events
       .createQueryBuilder()
       .update(StripeEvent)
-      .set({ processingStartedAt: () => 'now()', attempts: () => 'attempts + 1' })
+      .set({
+        processingStartedAt: () => 'now()',
+        processingOwner: owner,
+        attempts: () => 'attempts + 1',
+      })
       .where('id = :id', { id })
       .andWhere(
         new Brackets((q) =>
@@ -75,33 +84,70 @@ export class StripeEventsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async markProcessed(id: string): Promise<void> {
-    await this.events.update(
-      { id },
-      {
+  /** Extends the owner's lease; false when the claim is no longer its own. */
+  async renew(id: string, owner: string): Promise<boolean> {
+    const result = await this.events
+      .createQueryBuilder()
+      .update(StripeEvent)
+      .set({ processingStartedAt: () => 'now()' })
+      .where('id = :id AND processing_owner = :owner', { id, owner })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Records, in the sync's own transaction, that the sync committed; false when the claim is lost. */
+  async recordSync(manager: EntityManager, id: string, owner: string): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(StripeEvent)
+      .set({ syncedAt: () => 'now()' })
+      .where('id = :id AND processing_owner = :owner', { id, owner })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Completes the owner's claim; false when another delivery holds it now. */
+  async markProcessed(id: string, owner: string): Promise<boolean> {
+    const result = await this.events
+      .createQueryBuilder()
+      .update(StripeEvent)
+      .set({
         status: 'processed',
         processedAt: () => 'now()',
         processingStartedAt: null,
+        processingOwner: null,
         lastError: null,
-      },
-    );
+      })
+      .where('id = :id AND processing_owner = :owner', { id, owner })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
-  async markFailed(record: StripeEvent, error: unknown): Promise<void> {
+  /**
+   * Records the owner's failure and releases its claim. An event processed before (a replay that failed)
+   * stays processed: its error is kept beside it.
+   */
+  async markFailed(id: string, owner: string, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     const stack = error instanceof Error ? (error.stack ?? null) : null;
     await this.events.manager.transaction(async (manager) => {
-      const current = await manager.findOneByOrFail(StripeEvent, { id: record.id });
+      const current = await manager.findOneBy(StripeEvent, { id, processingOwner: owner });
+      if (!current) return;
       await manager.insert(EventProcessingError, {
-        eventId: record.id,
+        eventId: id,
         attempt: current.attempts,
         message,
         stack,
       });
       await manager.update(
         StripeEvent,
-        { id: record.id },
-        { status: 'failed', lastError: message, processingStartedAt: null },
+        { id, processingOwner: owner },
+        {
+          status: current.status === 'processed' ? 'processed' : 'failed',
+          lastError: message,
+          processingStartedAt: null,
+          processingOwner: null,
+        },
       );
     });
   }

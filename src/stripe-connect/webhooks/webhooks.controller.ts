@@ -13,6 +13,7 @@ import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger
 import type { Request } from 'express';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
 import { StripeConnectPublic } from '../common/stripe-connect-public.decorator.js';
+import { InvalidWebhookPayloadError } from '../common/stripe-connect.errors.js';
 import {
   WebhooksService,
   type EventOutcome,
@@ -80,9 +81,7 @@ export function createWebhooksController(paths: WebhookPaths): Type {
       signature: string | undefined,
     ): Promise<WebhookAck> {
       const rawBody = (req as Request & { rawBody?: Buffer }).rawBody;
-      if (!Buffer.isBuffer(rawBody)) {
-        throw new Error('Stripe webhooks need the raw body: create the app with { rawBody: true }');
-      }
+      if (!Buffer.isBuffer(rawBody)) throw this.noRawBody(kind, req);
       const { event, outcome } = await this.webhooks.receive(kind, rawBody, signature);
       if (outcome === 'failed') {
         throw new HttpException(
@@ -105,6 +104,27 @@ export function createWebhooksController(paths: WebhookPaths): Type {
         );
       }
       return { received: true, id: event.id, outcome };
+    }
+
+    /**
+     * No raw body: none was sent, or not as JSON (the host's parsers keep the raw bytes of JSON bodies only),
+     * both the caller's fault (400); or the host created the app without `rawBody: true` (its fault).
+     */
+    noRawBody(kind: WebhookEndpointKind, req: Request): Error {
+      const length = Number(req.headers['content-length'] ?? 0);
+      const chunked = req.headers['transfer-encoding'] !== undefined;
+      if (!chunked && !(length > 0)) {
+        this.webhooks.rejected(kind, 'empty_body', null);
+        return new InvalidWebhookPayloadError('The body is empty', 'empty_body');
+      }
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+        this.webhooks.rejected(kind, 'unsupported_content_type', null);
+        return new InvalidWebhookPayloadError(
+          'Stripe events are sent as application/json',
+          'unsupported_content_type',
+        );
+      }
+      return new Error('Stripe webhooks need the raw body: create the app with { rawBody: true }');
     }
   }
   return WebhooksController;

@@ -9,22 +9,30 @@ import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
-import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { Account } from '../accounts/account.entity.js';
 import {
   InvalidWebhookPayloadError,
   StripeConnectConfigError,
   StripeUnavailableError,
   WebhookSignatureError,
+  type WebhookRejectionReason,
 } from '../common/stripe-connect.errors.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
-import { lockStripeObject } from '../common/mirror-writer.js';
-import { EventSyncService, type MirrorOp } from './event-sync.service.js';
+import { EventSyncService } from './event-sync.service.js';
+import { MirrorService } from './mirror.service.js';
 import { STRIPE_EVENT_PREFIX, type StripeConnectEvent } from './on-stripe-event.decorator.js';
 import { StripeEvent } from './stripe-event.entity.js';
-import { StripeEventsRepository, type EventReplayFilter } from './stripe-events.repository.js';
+import {
+  PROCESSING_LEASE_SECONDS,
+  StripeEventsRepository,
+  type EventReplayFilter,
+} from './stripe-events.repository.js';
+import { storableText } from '../common/postgres-text.js';
+import { readableEventId, verifyStripeWebhook } from './webhook-signature.js';
 
 export type WebhookEndpointKind = 'platform' | 'connect';
 /** `processed`: done now; `duplicate`: done before; `failed`: kept for redelivery; `busy`: another delivery still holds it. */
@@ -33,9 +41,16 @@ export type EventOutcome = 'processed' | 'duplicate' | 'failed' | 'busy';
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 const WAIT_POLL_MS = 50;
 const WAIT_LIMIT_MS = 25_000;
-const MAX_SYNC_ATTEMPTS = 3;
+/** The claim is renewed this often while its delivery works (a third of the lease). */
+const LEASE_RENEWAL_MS = (PROCESSING_LEASE_SECONDS * 1000) / 3;
 
-class SnapshotTie extends Error {}
+function leaseExpired(startedAt: Date): boolean {
+  return Date.now() - new Date(startedAt).getTime() > PROCESSING_LEASE_SECONDS * 1000;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 @Injectable()
 export class WebhooksService implements OnModuleInit {
@@ -49,6 +64,7 @@ export class WebhooksService implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: StripeEventsRepository,
     private readonly sync: EventSyncService,
+    private readonly mirror: MirrorService,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {}
 
@@ -61,34 +77,41 @@ export class WebhooksService implements OnModuleInit {
     }
   }
 
-  /** Checks the `Stripe-Signature` header against every secret of the endpoint (several during a rotation). */
+  /**
+   * Checks the `Stripe-Signature` header against every secret of the endpoint (several during a rotation).
+   * A refusal is a 400 saying why (see webhook-signature.ts), logged at warn with the event id when readable.
+   */
   verify(kind: WebhookEndpointKind, rawBody: Buffer, signature: string | undefined): Stripe.Event {
-    if (!signature) throw new WebhookSignatureError('Missing Stripe-Signature header');
     if (!this.options.stripe.available)
       throw new StripeUnavailableError(this.options.stripe.reason);
     const secrets =
       kind === 'platform'
         ? this.options.stripe.webhookSecrets
         : this.options.stripe.connectWebhookSecrets;
-    let lastError: unknown;
-    for (const secret of secrets) {
-      try {
-        return this.stripe.webhooks.constructEvent(
-          rawBody,
-          signature,
-          secret,
-          SIGNATURE_TOLERANCE_SECONDS,
-        );
-      } catch (error) {
-        lastError = error;
-      }
+    try {
+      return verifyStripeWebhook(
+        this.stripe,
+        secrets,
+        rawBody,
+        signature,
+        SIGNATURE_TOLERANCE_SECONDS,
+      );
+    } catch (error) {
+      if (error instanceof WebhookSignatureError || error instanceof InvalidWebhookPayloadError)
+        this.rejected(kind, error.reason, readableEventId(rawBody));
+      throw error;
     }
-    const reason = lastError instanceof Error ? lastError.message : '';
-    if (/tolerance/i.test(reason))
-      throw new WebhookSignatureError('Signature timestamp is outside the tolerance zone');
-    if (/JSON|Unexpected token/i.test(reason))
-      throw new InvalidWebhookPayloadError('The body is not a Stripe event');
-    throw new WebhookSignatureError('No valid signature for this endpoint');
+  }
+
+  /** One warn line per refused delivery: endpoint, reason, event id when readable. Never the body or header. */
+  rejected(
+    kind: WebhookEndpointKind,
+    reason: WebhookRejectionReason,
+    eventId: string | null,
+  ): void {
+    this.logger.warn(
+      `${kind} webhook refused: ${reason}${eventId ? ` (${eventId})` : ' (no readable event id)'}`,
+    );
   }
 
   /** A delivery: verified, stored once, processed once. */
@@ -97,14 +120,8 @@ export class WebhooksService implements OnModuleInit {
     rawBody: Buffer,
     signature: string | undefined,
   ): Promise<{ event: Stripe.Event; outcome: EventOutcome }> {
-    const event = this.verify(kind, rawBody, signature);
-    if (
-      typeof event.id !== 'string' ||
-      !event.id.startsWith('evt_') ||
-      typeof event.type !== 'string'
-    ) {
-      throw new InvalidWebhookPayloadError('The body is not a Stripe event');
-    }
+    // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable, or the event would fail for ever.
+    const event = storableText(this.verify(kind, rawBody, signature));
     await this.events.insertOnce(event);
     const outcome = await this.handle(event.id);
     this.logger.log(`${event.id} ${event.type} ${event.account ?? 'platform'}: ${outcome}`);
@@ -117,17 +134,20 @@ export class WebhooksService implements OnModuleInit {
     const record = await this.events.find(id);
     if (!record) throw new Error(`Stored event ${id} disappeared`);
     if (record.status === 'processed') return 'duplicate';
-    if (!(await this.events.claim(id))) return this.waitForOther(id);
-    return this.track(id);
+    const owner = randomUUID();
+    if (!(await this.events.claim(id, owner))) return this.waitForOther(id);
+    return this.track(record, owner);
   }
 
-  private track(id: string): Promise<EventOutcome> {
-    const promise = this.processClaimed(id).finally(() => this.inflight.delete(id));
-    this.inflight.set(id, promise);
+  private track(record: StripeEvent, owner: string): Promise<EventOutcome> {
+    const promise = this.processClaimed(record, owner).finally(() =>
+      this.inflight.delete(record.id),
+    );
+    this.inflight.set(record.id, promise);
     return promise;
   }
 
-  /** Another delivery holds the event: answer as it does once it is done. */
+  /** Another delivery (here or on another instance) holds the event: answer as it does once it is done. */
   private async waitForOther(id: string): Promise<EventOutcome> {
     const deadline = Date.now() + WAIT_LIMIT_MS;
     while (Date.now() < deadline) {
@@ -135,131 +155,67 @@ export class WebhooksService implements OnModuleInit {
       if (running) return (await running) === 'processed' ? 'duplicate' : 'failed';
       const record = await this.events.find(id);
       if (record?.status === 'processed') return 'duplicate';
-      if (record && !record.processingStartedAt) {
-        // Released (failed) by the other delivery: this one may take it.
-        if (await this.events.claim(id)) return this.track(id);
+      if (record && (!record.processingStartedAt || leaseExpired(record.processingStartedAt))) {
+        // Released (failed) by the other delivery, or its lease ran out (a crash): this one takes it.
+        const owner = randomUUID();
+        if (await this.events.claim(id, owner)) return this.track(record, owner);
       }
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
     return 'busy';
   }
 
-  private async processClaimed(id: string): Promise<EventOutcome> {
-    const record = await this.events.find(id);
-    if (!record) throw new Error(`Stored event ${id} disappeared`);
+  /**
+   * Processes an event this delivery claimed (`owner`), renewing the claim while the work goes on. Only the
+   * owner completes or fails it; a claim lost meanwhile (taken over after expiry) is left to its new owner.
+   */
+  private async processClaimed(claimed: StripeEvent, owner: string): Promise<EventOutcome> {
+    const id = claimed.id;
+    const renewal = setInterval(() => {
+      this.events.renew(id, owner).then(
+        (held) => {
+          if (!held) this.logger.warn(`${id}: the processing claim was lost to another delivery`);
+        },
+        (error: unknown) =>
+          this.logger.warn(`${id}: renewing the claim failed: ${describe(error)}`),
+      );
+    }, LEASE_RENEWAL_MS);
     try {
-      await this.process(record);
-      await this.events.markProcessed(id);
+      const record = await this.events.find(id);
+      if (!record) throw new Error(`Stored event ${id} disappeared`);
+      await this.process(record, owner);
+      if (!(await this.events.markProcessed(id, owner)))
+        this.logger.warn(`${id}: processed, but another delivery holds the claim now`);
       return 'processed';
     } catch (error) {
-      this.logger.warn(
-        `${id} ${record.type}: processing failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      await this.events.markFailed(record, error);
+      this.logger.warn(`${id} ${claimed.type}: processing failed: ${describe(error)}`);
+      try {
+        await this.events.markFailed(id, owner, error);
+      } catch (recording) {
+        // The claim stays until its lease expires: the event is claimable again then.
+        this.logger.error(`${id}: recording the failure failed: ${describe(recording)}`);
+      }
       return 'failed';
+    } finally {
+      clearInterval(renewal);
     }
   }
 
-  /** Sync, then listeners. Throws on any failure. */
-  private async process(record: StripeEvent): Promise<void> {
+  /** Sync (recorded on the event, in the sync's transaction, while the claim is held), then listeners. */
+  private async process(record: StripeEvent, owner: string): Promise<void> {
     const event = record.payload as unknown as Stripe.Event;
-    const created = new Date(event.created * 1000);
-    const ops = this.sync.opsFor(event);
-    await this.ensureAccounts(event, ops, created);
-    await this.runOps(ops, created, record.id);
+    await this.mirror.apply(this.sync.opsFor(event), new Date(event.created * 1000), {
+      livemode: event.livemode,
+      within: async (manager) => {
+        if (!(await this.events.recordSync(manager, record.id, owner)))
+          throw new Error(`${record.id}: the processing claim was lost to another delivery`);
+      },
+    });
     const account = event.account
       ? await this.dataSource.getRepository(Account).findOneBy({ id: event.account })
       : null;
     const payload: StripeConnectEvent = { event, object: event.data.object, record, account };
     await this.emitter!.emitAsync(`${STRIPE_EVENT_PREFIX}.${event.type}`, payload);
-  }
-
-  /** Accounts an event refers to but the mirror lacks are fetched from Stripe first (standard and express accounts appear this way). */
-  private async ensureAccounts(event: Stripe.Event, ops: MirrorOp[], created: Date): Promise<void> {
-    const covered = new Set(
-      ops.filter((op) => op.table === Account && op.mode === 'snapshot').map((op) => op.id),
-    );
-    const wanted = new Set(
-      [event.account, ...ops.flatMap((op) => op.accounts ?? [])].filter(
-        (id): id is string => !!id && !covered.has(id),
-      ),
-    );
-    for (const id of wanted) {
-      if (await this.dataSource.getRepository(Account).existsBy({ id })) continue;
-      const account = await this.stripe.accounts.retrieve(id, {}, { stripeAccount: id });
-      await this.runOps([this.sync.accountOp(account)], created, null);
-    }
-  }
-
-  /**
-   * The ordering guard around the writes: a row newer than the event is left alone; a row as new as the
-   * event (Stripe's `created` has one-second resolution) is settled by re-fetching the object from Stripe.
-   * Every Stripe call happens before the transaction opens.
-   */
-  private async runOps(ops: MirrorOp[], created: Date, eventId: string | null): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      const planned: { op: MirrorOp; value: unknown; fetched: boolean }[] = [];
-      for (const op of ops) {
-        const current = op.table
-          ? await this.snapshotOf(this.dataSource.manager, op.table, op.id, false)
-          : null;
-        if (current && current.getTime() > created.getTime()) continue;
-        let source = op.object;
-        let fetched = false;
-        if (
-          current &&
-          current.getTime() === created.getTime() &&
-          op.mode === 'snapshot' &&
-          op.refetch
-        ) {
-          source = await op.refetch();
-          fetched = true;
-        }
-        planned.push({ op, value: op.prepare ? await op.prepare(source) : source, fetched });
-      }
-      try {
-        await this.dataSource.transaction(async (manager) => {
-          for (const { op, value, fetched } of planned) {
-            if (op.table) {
-              await lockStripeObject(manager, op.id);
-              const current = await this.snapshotOf(manager, op.table, op.id, true);
-              if (current && current.getTime() > created.getTime()) continue;
-              if (
-                current &&
-                current.getTime() === created.getTime() &&
-                op.mode === 'snapshot' &&
-                op.refetch &&
-                !fetched
-              ) {
-                throw new SnapshotTie();
-              }
-            }
-            await op.write(manager, value, created);
-          }
-          if (eventId)
-            await manager.update(StripeEvent, { id: eventId }, { syncedAt: () => 'now()' });
-        });
-        return;
-      } catch (error) {
-        if (!(error instanceof SnapshotTie) || attempt >= MAX_SYNC_ATTEMPTS) throw error;
-      }
-    }
-  }
-
-  private async snapshotOf(
-    manager: EntityManager,
-    table: EntityTarget<ObjectLiteral>,
-    id: string,
-    lock: boolean,
-  ): Promise<Date | null> {
-    const query = manager
-      .createQueryBuilder(table, 't')
-      .select('t.snapshotAt', 'snapshotAt')
-      .where('t.id = :id', { id });
-    if (lock) query.setLock('pessimistic_write');
-    const row = await query.getRawOne<{ snapshotAt: Date | string | null }>();
-    if (!row?.snapshotAt) return null;
-    return row.snapshotAt instanceof Date ? row.snapshotAt : new Date(row.snapshotAt);
   }
 
   /** Reprocesses stored events (failed ones by default); processing is idempotent. */
@@ -274,8 +230,9 @@ export class WebhooksService implements OnModuleInit {
     const selected = await this.events.selectForReplay(filter);
     progress.onSelected?.(selected.length);
     for (const record of selected) {
-      const outcome = (await this.events.claim(record.id, { includeProcessed: true }))
-        ? await this.track(record.id)
+      const owner = randomUUID();
+      const outcome = (await this.events.claim(record.id, owner, { includeProcessed: true }))
+        ? await this.track(record, owner)
         : 'busy';
       this.logger.log(
         `replay ${record.id} ${record.type} ${record.accountId ?? 'platform'}: ${outcome}`,

@@ -55,15 +55,7 @@ export class SchemaChecker {
         ? []
         : [{ path, message: 'is null, which the spec does not allow' }];
     }
-    if (schema.anyOf) {
-      let best: SchemaViolation[] | undefined;
-      for (const branch of schema.anyOf) {
-        const violations = this.visit(value, branch, path, currentName);
-        if (!violations.length) return [];
-        if (!best || violations.length < best.length) best = violations;
-      }
-      return best ?? [];
-    }
+    if (schema.anyOf) return this.visitAnyOf(value, schema.anyOf, path, currentName);
     const out: SchemaViolation[] = [];
     if (schema.enum && !schema.enum.includes(value)) {
       out.push({
@@ -71,49 +63,85 @@ export class SchemaChecker {
         message: `${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`,
       });
     }
-    switch (schema.type) {
-      case 'string':
-        if (typeof value !== 'string')
-          out.push({ path, message: `should be a string, is ${typeof value}` });
-        break;
-      case 'integer':
-        if (!Number.isInteger(value))
-          out.push({ path, message: `should be an integer, is ${JSON.stringify(value)}` });
-        break;
-      case 'number':
-        if (typeof value !== 'number')
-          out.push({ path, message: `should be a number, is ${typeof value}` });
-        break;
-      case 'boolean':
-        if (typeof value !== 'boolean')
-          out.push({ path, message: `should be a boolean, is ${typeof value}` });
-        break;
-      case 'array':
-        if (!Array.isArray(value)) out.push({ path, message: 'should be an array' });
-        else if (schema.items)
-          value.forEach((item, i) =>
-            out.push(...this.visit(item, schema.items!, `${path}[${i}]`, currentName)),
-          );
-        break;
-      case 'object':
-      case undefined: {
-        if (schema.type === 'object' && (typeof value !== 'object' || Array.isArray(value))) {
-          out.push({ path, message: 'should be an object' });
-          break;
-        }
-        if (typeof value !== 'object' || Array.isArray(value) || !schema.properties) break;
-        const record = value as Record<string, unknown>;
-        for (const key of schema.required ?? []) {
-          if (!(key in record) && !this.options.absentAllowed.has(`${currentName}.${key}`)) {
-            out.push({ path: `${path}.${key}`, message: `required by ${currentName} but absent` });
-          }
-        }
-        for (const [key, child] of Object.entries(schema.properties)) {
-          if (key in record && record[key] !== undefined)
-            out.push(...this.visit(record[key], child, `${path}.${key}`, currentName));
-        }
+    if (schema.type === 'array') out.push(...this.visitArray(value, schema, path, currentName));
+    else if (schema.type === 'object' || schema.type === undefined)
+      out.push(...this.visitObject(value, schema, path, currentName));
+    else out.push(...checkScalar(value, schema.type, path));
+    return out;
+  }
+
+  /** The branch the value fits, or the violations of the branch it fits best. */
+  private visitAnyOf(
+    value: unknown,
+    branches: OpenApiSchema[],
+    path: string,
+    schemaName: string,
+  ): SchemaViolation[] {
+    let best: SchemaViolation[] | undefined;
+    for (const branch of branches) {
+      const violations = this.visit(value, branch, path, schemaName);
+      if (!violations.length) return [];
+      if (!best || violations.length < best.length) best = violations;
+    }
+    return best ?? [];
+  }
+
+  private visitArray(
+    value: unknown,
+    schema: OpenApiSchema,
+    path: string,
+    schemaName: string,
+  ): SchemaViolation[] {
+    if (!Array.isArray(value)) return [{ path, message: 'should be an array' }];
+    if (!schema.items) return [];
+    return value.flatMap((item, i) => this.visit(item, schema.items!, `${path}[${i}]`, schemaName));
+  }
+
+  /** Required properties present (unless allowed absent), and each known property of its schema. */
+  private visitObject(
+    value: unknown,
+    schema: OpenApiSchema,
+    path: string,
+    schemaName: string,
+  ): SchemaViolation[] {
+    const isObject = typeof value === 'object' && !Array.isArray(value);
+    if (schema.type === 'object' && !isObject) return [{ path, message: 'should be an object' }];
+    if (!isObject || !schema.properties) return [];
+    const record = value as Record<string, unknown>;
+    const out: SchemaViolation[] = [];
+    for (const key of schema.required ?? []) {
+      if (!(key in record) && !this.options.absentAllowed.has(`${schemaName}.${key}`)) {
+        out.push({ path: `${path}.${key}`, message: `required by ${schemaName} but absent` });
       }
     }
+    for (const [key, child] of Object.entries(schema.properties)) {
+      if (key in record && record[key] !== undefined)
+        out.push(...this.visit(record[key], child, `${path}.${key}`, schemaName));
+    }
     return out;
+  }
+}
+
+/** A string, integer, number or boolean of the right JSON type. */
+function checkScalar(value: unknown, type: string, path: string): SchemaViolation[] {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string'
+        ? []
+        : [{ path, message: `should be a string, is ${typeof value}` }];
+    case 'integer':
+      return Number.isInteger(value)
+        ? []
+        : [{ path, message: `should be an integer, is ${JSON.stringify(value)}` }];
+    case 'number':
+      return typeof value === 'number'
+        ? []
+        : [{ path, message: `should be a number, is ${typeof value}` }];
+    case 'boolean':
+      return typeof value === 'boolean'
+        ? []
+        : [{ path, message: `should be a boolean, is ${typeof value}` }];
+    default:
+      return [];
   }
 }

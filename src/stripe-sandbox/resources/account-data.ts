@@ -47,6 +47,30 @@ export interface ExternalAccountData extends BankAccountDetails {
   status: string;
 }
 
+/** The settings of a new account, as Stripe fills them. */
+export function defaultSettings(type: AccountType): Record<string, unknown> {
+  return {
+    branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
+    card_payments: {
+      decline_on: { avs_failure: false, cvc_failure: false },
+      statement_descriptor_prefix: null,
+      statement_descriptor_prefix_kana: null,
+      statement_descriptor_prefix_kanji: null,
+    },
+    dashboard: { display_name: null, timezone: 'Etc/UTC' },
+    payments: {
+      statement_descriptor: null,
+      statement_descriptor_kana: null,
+      statement_descriptor_kanji: null,
+    },
+    payouts: {
+      debit_negative_balances: type !== 'standard',
+      schedule: { delay_days: 2, interval: 'daily' },
+      statement_descriptor: null,
+    },
+  };
+}
+
 /** The account, visible to the platform and to the account itself only. */
 export function findAccount(
   ctx: RequestContext,

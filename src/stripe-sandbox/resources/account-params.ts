@@ -10,6 +10,7 @@ import type { SandboxStore } from '../sandbox.store.js';
 import type { RequestContext } from '../stripe-sandbox.js';
 import type { AccountData } from './account-data.js';
 import { CAPABILITIES, SANDBOX_COUNTRIES } from './countries.js';
+import { scheduleDocumentReview } from './requirements-schedule.js';
 import { readBusinessProfile, readCompany, readIndividual } from './identity-params.js';
 import {
   applyMetadata,
@@ -36,6 +37,10 @@ export const ACCOUNT_PARAMS = [
   'settings',
   'tos_acceptance',
 ];
+
+/** Stripe's refusal of a bank account on a Standard account (which manages its own). */
+export const NO_STANDARD_EXTERNAL_ACCOUNTS =
+  'You cannot add external accounts to a Standard account.';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const BUSINESS_TYPES = ['individual', 'company', 'non_profit', 'government_entity'];
@@ -208,6 +213,7 @@ export function applyAccountParams(
   applyContact(next, params);
   applyIdentity(next, params, now);
   checkVerificationFiles(store, next);
+  scheduleDocumentReview(ctx.sandbox, data, next);
   applyTosAcceptance(next, params);
   applyDefaultCurrency(next, params);
   applyDocuments(store, next, params);
@@ -215,10 +221,7 @@ export function applyAccountParams(
   if (settings) next.settings = mergeHash(next.settings, settings);
   applyCapabilities(next, params, now);
   if (params.external_account !== undefined && !creating && next.type === 'standard') {
-    throw invalidParam(
-      'external_account',
-      'You cannot add external accounts to a Standard account.',
-    );
+    throw invalidParam('external_account', NO_STANDARD_EXTERNAL_ACCOUNTS);
   }
   return next;
 }

@@ -24,6 +24,11 @@ export interface AccountState {
   deadline?: number | null;
   /** Whether a Person with `relationship.representative` exists on the account. */
   has_representative: boolean;
+  /**
+   * An identity document uploaded for an individual whose keyed identity did not match (id number
+   * 111111111) is reviewed until this time (unix seconds): pending verification, then it verifies the person.
+   */
+  document_review_until?: number | null;
   rejected: string | null;
 }
 
@@ -117,7 +122,7 @@ export function identityOutcome(account: AccountState): IdentityOutcome {
       reason: "The address you entered can't be verified.",
     });
   }
-  if (person.id_number_mismatch === true) {
+  if (idNumberMismatch(account)) {
     outcome.failed.push('individual.id_number');
     outcome.errors.push({
       requirement: 'individual.id_number',
@@ -127,6 +132,34 @@ export function identityOutcome(account: AccountState): IdentityOutcome {
     });
   }
   return outcome;
+}
+
+/** The id number failed to match, and no document under review answers for it. */
+function idNumberMismatch(account: AccountState): boolean {
+  return account.individual?.id_number_mismatch === true && !underReview(account);
+}
+
+function underReview(account: AccountState): boolean {
+  return typeof account.document_review_until === 'number';
+}
+
+/** How long Stripe takes to review an uploaded identity document, in the sandbox. */
+export const DOCUMENT_REVIEW_SECONDS = 5 * 60;
+
+/**
+ * Stripe's `requirements.alternatives`: an identity document instead of an id number that did not match
+ * ("upload a document that matches the identity fields").
+ */
+function alternatives(
+  account: AccountState,
+): { alternative_fields_due: string[]; original_fields_due: string[] }[] {
+  if (!idNumberMismatch(account)) return [];
+  return [
+    {
+      alternative_fields_due: ['individual.verification.document'],
+      original_fields_due: ['individual.id_number'],
+    },
+  ];
 }
 
 /** When a custom account's later verification becomes currently due, and the grace before its deadline. */
@@ -183,10 +216,7 @@ function supplied(account: AccountState, field: string): boolean {
         account.individual?.id_number_provided === true
       );
     case 'individual.id_number':
-      return (
-        account.individual?.id_number_provided === true &&
-        account.individual?.id_number_mismatch !== true
-      );
+      return account.individual?.id_number_provided === true && !idNumberMismatch(account);
     case 'individual.verification.document': {
       const front = documentOf(account.individual);
       return front !== undefined && front !== 'file_identity_document_failure';
@@ -236,25 +266,28 @@ export function deriveStatus(account: AccountState): DerivedStatus {
   const eventuallyDue = [...new Set([...initial, ...later])].sort();
   const requested = Object.entries(account.capabilities).filter(([, c]) => c.requested);
   const listed = identityOutcome(account).listed;
-  const ready = pastDue.length === 0 && account.rejected === null && !listed;
+  const reviewing = underReview(account);
+  const ready = pastDue.length === 0 && account.rejected === null && !listed && !reviewing;
   let disabledReason: string | null = null;
   if (account.rejected) disabledReason = `rejected.${account.rejected}`;
   else if (listed) disabledReason = 'listed';
   else if (pastDue.length) disabledReason = 'requirements.past_due';
   else if (!requested.length) disabledReason = 'action_required.requested_capabilities';
   const capabilities = Object.fromEntries(
-    requested.map(([name]) => [name, ready ? 'active' : 'inactive'] as const),
+    requested.map(
+      ([name]) => [name, ready ? 'active' : reviewing ? 'pending' : 'inactive'] as const,
+    ),
   );
   return {
     requirements: {
-      alternatives: [],
+      alternatives: alternatives(account),
       current_deadline: phase === 'due' && later.length ? (account.deadline ?? null) : null,
       currently_due: currentlyDue,
       disabled_reason: disabledReason,
       errors: requirementErrors(account),
       eventually_due: eventuallyDue,
       past_due: pastDue,
-      pending_verification: [],
+      pending_verification: reviewing ? ['individual.verification.document'] : [],
     },
     capabilities,
     charges_enabled: capabilities.card_payments === 'active',

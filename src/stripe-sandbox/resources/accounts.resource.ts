@@ -9,17 +9,24 @@ import { matchesRange, paginate, paginateKind } from '../sandbox.list.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import { changingAccount } from './account-changes.js';
-import { findAccount, type AccountData, type AccountType } from './account-data.js';
-import { ACCOUNT_PARAMS, applyAccountParams } from './account-params.js';
+import {
+  defaultSettings,
+  findAccount,
+  type AccountData,
+  type AccountType,
+} from './account-data.js';
+import {
+  ACCOUNT_PARAMS,
+  applyAccountParams,
+  NO_STANDARD_EXTERNAL_ACCOUNTS,
+} from './account-params.js';
 import { renderAccount, renderCapability } from './account-render.js';
 import { readBankAccount } from './bank-accounts.js';
 import { SANDBOX_COUNTRIES } from './countries.js';
 import { requestOf } from './event-emission.js';
 import { addExternalAccount } from './external-account-actions.js';
-import { mergeHash, optionalHash, optionalString } from './params.js';
+import { mergeHash, optionalHash, optionalString, PAGE_PARAMS } from './params.js';
 import { registerRequirementTasks, scheduleLaterRequirements } from './requirements-schedule.js';
-
-const NO_STANDARD_EXTERNAL_ACCOUNTS = 'You cannot add external accounts to a Standard account.';
 
 function controllerFor(type: AccountType): Record<string, unknown> {
   switch (type) {
@@ -60,29 +67,6 @@ function typeFromController(controller: FormObject): AccountType {
   if (dashboard === 'express') return 'express';
   if (dashboard === 'none' || collection === 'application') return 'custom';
   return 'standard';
-}
-
-function defaultSettings(type: AccountType): Record<string, unknown> {
-  return {
-    branding: { icon: null, logo: null, primary_color: null, secondary_color: null },
-    card_payments: {
-      decline_on: { avs_failure: false, cvc_failure: false },
-      statement_descriptor_prefix: null,
-      statement_descriptor_prefix_kana: null,
-      statement_descriptor_prefix_kanji: null,
-    },
-    dashboard: { display_name: null, timezone: 'Etc/UTC' },
-    payments: {
-      statement_descriptor: null,
-      statement_descriptor_kana: null,
-      statement_descriptor_kanji: null,
-    },
-    payouts: {
-      debit_negative_balances: type !== 'standard',
-      schedule: { delay_days: 2, interval: 'daily' },
-      statement_descriptor: null,
-    },
-  };
 }
 
 function readType(params: FormObject): AccountType {
@@ -270,10 +254,5 @@ export function registerAccounts(sandbox: StripeSandbox): void {
   sandbox.route('POST', '/v1/accounts/:id', updateAccount, ACCOUNT_PARAMS);
   sandbox.route('DELETE', '/v1/accounts/:id', deleteAccount);
   sandbox.route('POST', '/v1/accounts/:id/reject', rejectAccount, ['reason']);
-  sandbox.route('GET', '/v1/accounts', listAccounts, [
-    'limit',
-    'starting_after',
-    'ending_before',
-    'created',
-  ]);
+  sandbox.route('GET', '/v1/accounts', listAccounts, [...PAGE_PARAMS, 'created']);
 }

@@ -83,19 +83,56 @@ function str(value: FormValue | undefined): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Reads `external_account` (param name given for errors) for an account of `accountCountry`. */
-export function readBankAccount(
-  value: FormValue,
+/** How a country's domestic bank details are checked: its routing number (normalised) and account number. */
+interface DomesticRules {
+  routing: (raw: string) => string | null;
+  routingMessage: (raw: string) => string;
+  account: RegExp;
+  accountMessage: string;
+}
+
+const DOMESTIC: Record<'us' | 'ca' | 'gb' | 'au', DomesticRules> = {
+  us: {
+    routing: (raw) => (abaChecksumValid(raw) ? raw : null),
+    routingMessage: (raw) => `Invalid routing number: ${raw}`,
+    account: /^\d{4,17}$/,
+    accountMessage: 'Invalid account number: must be 4 to 17 digits',
+  },
+  ca: {
+    routing: (raw) => {
+      const match = /^(\d{5})-?(\d{3})$/.exec(raw);
+      return match ? `${match[1]}-${match[2]}` : null;
+    },
+    routingMessage: () =>
+      'Invalid routing number: use the transit and institution numbers (TTTTT-III)',
+    account: /^\d{7,12}$/,
+    accountMessage: 'Invalid account number: must be 7 to 12 digits',
+  },
+  gb: {
+    routing: (raw) => sixDigits(raw),
+    routingMessage: () => 'Invalid sort code: must be 6 digits',
+    account: /^\d{8}$/,
+    accountMessage: 'Invalid account number: must be 8 digits',
+  },
+  au: {
+    routing: (raw) => sixDigits(raw),
+    routingMessage: () => 'Invalid BSB: must be 6 digits',
+    account: /^\d{5,9}$/,
+    accountMessage: 'Invalid account number: must be 5 to 9 digits',
+  },
+};
+
+function sixDigits(raw: string): string | null {
+  const digits = raw.replace(/-/g, '');
+  return /^\d{6}$/.test(digits) ? digits : null;
+}
+
+/** The hash form's country (the account's by default) and currency, one the country's banks hold. */
+function readCountryAndCurrency(
+  value: Record<string, FormValue>,
   param: string,
   accountCountry: string,
-): BankAccountDetails {
-  if (typeof value === 'string') {
-    const token = TOKENS[value];
-    if (!token) throw resourceMissing('token', value, param);
-    return build('US', 'usd', token.routing, token.account, null, null);
-  }
-  if (Array.isArray(value))
-    throw invalidParam(param, `Invalid ${param}: must be a token or a hash`);
+): { country: string; currency: string } {
   const object = str(value.object) ?? 'bank_account';
   if (object !== 'bank_account') {
     throw invalidParam(
@@ -114,10 +151,10 @@ export function readBankAccount(
       `Invalid currency: ${currency} is not supported for bank accounts in ${country}`,
     );
   }
-  const rawNumber = str(value.account_number);
-  if (!rawNumber) throw missingParam(`${param}[account_number]`);
-  const accountNumber = rawNumber.replace(/[\s-]/g, '').toUpperCase();
-  const routingRaw = str(value.routing_number)?.replace(/\s/g, '');
+  return { country, currency };
+}
+
+function readHolderType(value: Record<string, FormValue>, param: string): string | undefined {
   const holderType = str(value.account_holder_type);
   if (holderType !== undefined && holderType !== 'individual' && holderType !== 'company') {
     throw invalidParam(
@@ -125,90 +162,62 @@ export function readBankAccount(
       'Invalid account_holder_type: must be individual or company',
     );
   }
-  const holderName = str(value.account_holder_name) ?? null;
-  const routingParam = `${param}[routing_number]`;
-  const numberParam = `${param}[account_number]`;
+  return holderType;
+}
 
-  if (rules.bank === 'iban' || (country === 'GB' && /^[A-Z]{2}/.test(accountNumber))) {
+/** Domestic details: the routing number (normalised) and account number checked by the country's rules. */
+function readDomestic(
+  rules: DomesticRules,
+  routingRaw: string,
+  accountNumber: string,
+  param: string,
+): string {
+  const routing = rules.routing(routingRaw);
+  if (!routing)
+    throw invalidParam(
+      `${param}[routing_number]`,
+      rules.routingMessage(routingRaw),
+      'routing_number_invalid',
+    );
+  if (!rules.account.test(accountNumber))
+    throw invalidParam(`${param}[account_number]`, rules.accountMessage, 'account_number_invalid');
+  return routing;
+}
+
+/** Reads `external_account` (param name given for errors) for an account of `accountCountry`. */
+export function readBankAccount(
+  value: FormValue,
+  param: string,
+  accountCountry: string,
+): BankAccountDetails {
+  if (typeof value === 'string') {
+    const token = TOKENS[value];
+    if (!token) throw resourceMissing('token', value, param);
+    return build('US', 'usd', token.routing, token.account, null, null);
+  }
+  if (Array.isArray(value))
+    throw invalidParam(param, `Invalid ${param}: must be a token or a hash`);
+  const { country, currency } = readCountryAndCurrency(value, param, accountCountry);
+  const rawNumber = str(value.account_number);
+  if (!rawNumber) throw missingParam(`${param}[account_number]`);
+  const accountNumber = rawNumber.replace(/[\s-]/g, '').toUpperCase();
+  const routingRaw = str(value.routing_number)?.replace(/\s/g, '');
+  const holderType = readHolderType(value, param);
+  const holderName = str(value.account_holder_name) ?? null;
+  const bank = SANDBOX_COUNTRIES[country].bank;
+  if (bank === 'iban' || (country === 'GB' && /^[A-Z]{2}/.test(accountNumber))) {
     if (!ibanValid(accountNumber) || !accountNumber.startsWith(country)) {
       throw invalidParam(
-        numberParam,
+        `${param}[account_number]`,
         `The IBAN you provided (${mask(accountNumber)}) is invalid.`,
         'invalid_bank_account_iban',
       );
     }
     return build(country, currency, null, accountNumber, holderName, holderType, true);
   }
-  if (!routingRaw) throw missingParam(routingParam);
-  switch (rules.bank) {
-    case 'us':
-      if (!abaChecksumValid(routingRaw))
-        throw invalidParam(
-          routingParam,
-          `Invalid routing number: ${routingRaw}`,
-          'routing_number_invalid',
-        );
-      if (!/^\d{4,17}$/.test(accountNumber))
-        throw invalidParam(
-          numberParam,
-          'Invalid account number: must be 4 to 17 digits',
-          'account_number_invalid',
-        );
-      return build(country, currency, routingRaw, accountNumber, holderName, holderType);
-    case 'ca': {
-      const match = /^(\d{5})-?(\d{3})$/.exec(routingRaw);
-      if (!match)
-        throw invalidParam(
-          routingParam,
-          'Invalid routing number: use the transit and institution numbers (TTTTT-III)',
-          'routing_number_invalid',
-        );
-      if (!/^\d{7,12}$/.test(accountNumber))
-        throw invalidParam(
-          numberParam,
-          'Invalid account number: must be 7 to 12 digits',
-          'account_number_invalid',
-        );
-      return build(
-        country,
-        currency,
-        `${match[1]}-${match[2]}`,
-        accountNumber,
-        holderName,
-        holderType,
-      );
-    }
-    case 'gb': {
-      const sortCode = routingRaw.replace(/-/g, '');
-      if (!/^\d{6}$/.test(sortCode))
-        throw invalidParam(
-          routingParam,
-          'Invalid sort code: must be 6 digits',
-          'routing_number_invalid',
-        );
-      if (!/^\d{8}$/.test(accountNumber))
-        throw invalidParam(
-          numberParam,
-          'Invalid account number: must be 8 digits',
-          'account_number_invalid',
-        );
-      return build(country, currency, sortCode, accountNumber, holderName, holderType);
-    }
-    case 'au': {
-      const bsb = routingRaw.replace(/-/g, '');
-      if (!/^\d{6}$/.test(bsb))
-        throw invalidParam(routingParam, 'Invalid BSB: must be 6 digits', 'routing_number_invalid');
-      if (!/^\d{5,9}$/.test(accountNumber))
-        throw invalidParam(
-          numberParam,
-          'Invalid account number: must be 5 to 9 digits',
-          'account_number_invalid',
-        );
-      return build(country, currency, bsb, accountNumber, holderName, holderType);
-    }
-    default:
-      throw invalidParam(param, `Unsupported country: ${country}`);
-  }
+  if (!routingRaw) throw missingParam(`${param}[routing_number]`);
+  const routing = readDomestic(DOMESTIC[bank], routingRaw, accountNumber, param);
+  return build(country, currency, routing, accountNumber, holderName, holderType);
 }
 
 function mask(value: string): string {

@@ -11,8 +11,9 @@ import {
   optionalInteger,
   optionalString,
   optionalStringArray,
-  previousAttributes,
+  PAGE_PARAMS,
 } from './params.js';
+import { emitFrom, emitIfChanged } from './event-emission.js';
 
 type Customer = Record<string, unknown> & {
   id: string;
@@ -82,114 +83,103 @@ function find(ctx: RequestContext, id: string): StoredObject<Customer> {
   return stored;
 }
 
-export function registerCustomerRoutes(sandbox: StripeSandbox): void {
-  const render = (stored: StoredObject) => {
-    const customer = stored.data as Customer;
-    if (customer.deleted) return { id: customer.id, object: 'customer', deleted: true };
-    return { ...customer };
+function renderCustomer(stored: StoredObject): Record<string, unknown> {
+  const customer = stored.data as Customer;
+  if (customer.deleted) return { id: customer.id, object: 'customer', deleted: true };
+  return { ...customer };
+}
+
+function newCustomer(id: string, created: number): Customer {
+  return {
+    id,
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created,
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    discount: null,
+    email: null,
+    invoice_prefix: id.slice(4, 12).toUpperCase(),
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
+    livemode: false,
+    metadata: {},
+    name: null,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: null,
   };
-  sandbox.renderer('customer', ['cus'], render);
-  const emit = (
-    ctx: RequestContext,
-    type: string,
-    object: Record<string, unknown>,
-    previous?: Record<string, unknown>,
-  ) =>
-    ctx.sandbox.emit(type, object, {
-      scope: ctx.scope,
-      previousAttributes: previous,
-      request: { id: ctx.requestId, idempotency_key: ctx.idempotencyKey },
-    });
+}
 
-  sandbox.route(
-    'POST',
-    '/v1/customers',
-    (ctx) => {
-      const id = newId('cus');
-      const customer = applyFields(
-        {
-          id,
-          object: 'customer',
-          address: null,
-          balance: 0,
-          created: ctx.sandbox.clock.now(),
-          currency: null,
-          default_source: null,
-          delinquent: false,
-          description: null,
-          discount: null,
-          email: null,
-          invoice_prefix: id.slice(4, 12).toUpperCase(),
-          invoice_settings: {
-            custom_fields: null,
-            default_payment_method: null,
-            footer: null,
-            rendering_options: null,
-          },
-          livemode: false,
-          metadata: {},
-          name: null,
-          next_invoice_sequence: 1,
-          phone: null,
-          preferred_locales: [],
-          shipping: null,
-          tax_exempt: 'none',
-          test_clock: null,
-        },
-        ctx.params,
-      );
-      const stored = ctx.sandbox.store.insert('customer', ctx.scope, id, customer);
-      const body = render(stored);
-      emit(ctx, 'customer.created', body);
-      return body;
-    },
-    WRITABLE,
+function createCustomer(ctx: RequestContext): Record<string, unknown> {
+  const id = newId('cus');
+  const customer = applyFields(newCustomer(id, ctx.sandbox.clock.now()), ctx.params);
+  const body = renderCustomer(ctx.sandbox.store.insert('customer', ctx.scope, id, customer));
+  emitFrom(ctx, 'customer.created', body, ctx.scope);
+  return body;
+}
+
+function retrieveCustomer(ctx: RequestContext): Record<string, unknown> {
+  return renderCustomer(find(ctx, ctx.pathParams.id));
+}
+
+/** A customer that can still change: not deleted. */
+function findLive(ctx: RequestContext): StoredObject<Customer> {
+  const stored = find(ctx, ctx.pathParams.id);
+  if (stored.data.deleted) throw resourceMissing('customer', stored.id);
+  return stored;
+}
+
+function updateCustomer(ctx: RequestContext): Record<string, unknown> {
+  const stored = findLive(ctx);
+  const before = renderCustomer(stored);
+  stored.data = applyFields(stored.data, ctx.params);
+  ctx.sandbox.store.save(stored);
+  return emitIfChanged(ctx, 'customer.updated', ctx.scope, before, renderCustomer(stored));
+}
+
+function deleteCustomer(ctx: RequestContext): Record<string, unknown> {
+  const stored = findLive(ctx);
+  const last = renderCustomer(stored);
+  stored.data = { ...stored.data, deleted: true };
+  ctx.sandbox.store.save(stored);
+  emitFrom(ctx, 'customer.deleted', last, ctx.scope);
+  return renderCustomer(stored);
+}
+
+function listCustomers(ctx: RequestContext): unknown {
+  const email = optionalString(ctx.params, 'email');
+  const items = ctx.sandbox.store.list<Customer>(
+    'customer',
+    (c) =>
+      c.scope === ctx.scope &&
+      !c.data.deleted &&
+      (email === undefined || c.data.email === email) &&
+      matchesRange(c.data.created as number, ctx.params.created, 'created'),
   );
+  return paginate(ctx.params, items, renderCustomer, '/v1/customers', 'customer');
+}
 
-  sandbox.route('GET', '/v1/customers/:id', (ctx) => render(find(ctx, ctx.pathParams.id)));
-
-  sandbox.route(
-    'POST',
-    '/v1/customers/:id',
-    (ctx) => {
-      const stored = find(ctx, ctx.pathParams.id);
-      if (stored.data.deleted) throw resourceMissing('customer', stored.id);
-      const before = render(stored);
-      stored.data = applyFields(stored.data, ctx.params);
-      ctx.sandbox.store.save(stored);
-      const after = render(stored);
-      const previous = previousAttributes(before, after);
-      if (previous) emit(ctx, 'customer.updated', after, previous);
-      return after;
-    },
-    WRITABLE,
-  );
-
-  sandbox.route('DELETE', '/v1/customers/:id', (ctx) => {
-    const stored = find(ctx, ctx.pathParams.id);
-    if (stored.data.deleted) throw resourceMissing('customer', stored.id);
-    const last = render(stored);
-    stored.data = { ...stored.data, deleted: true };
-    ctx.sandbox.store.save(stored);
-    emit(ctx, 'customer.deleted', last);
-    return render(stored);
-  });
-
-  sandbox.route(
-    'GET',
-    '/v1/customers',
-    (ctx) => {
-      const email = optionalString(ctx.params, 'email');
-      const items = ctx.sandbox.store.list<Customer>(
-        'customer',
-        (c) =>
-          c.scope === ctx.scope &&
-          !c.data.deleted &&
-          (email === undefined || c.data.email === email) &&
-          matchesRange(c.data.created as number, ctx.params.created, 'created'),
-      );
-      return paginate(ctx.params, items, render, '/v1/customers', 'customer');
-    },
-    ['limit', 'starting_after', 'ending_before', 'email', 'created', 'test_clock'],
-  );
+export function registerCustomers(sandbox: StripeSandbox): void {
+  sandbox.renderer('customer', ['cus'], renderCustomer);
+  sandbox.route('POST', '/v1/customers', createCustomer, WRITABLE);
+  sandbox.route('GET', '/v1/customers/:id', retrieveCustomer);
+  sandbox.route('POST', '/v1/customers/:id', updateCustomer, WRITABLE);
+  sandbox.route('DELETE', '/v1/customers/:id', deleteCustomer);
+  sandbox.route('GET', '/v1/customers', listCustomers, [
+    ...PAGE_PARAMS,
+    'email',
+    'created',
+    'test_clock',
+  ]);
 }

@@ -24,7 +24,7 @@ export function emitFrom(
 export function emitIfChanged(
   ctx: RequestContext,
   type: string,
-  scope: string,
+  scope: string | null,
   before: Record<string, unknown>,
   after: Record<string, unknown>,
 ): Record<string, unknown> {

@@ -10,10 +10,11 @@ import {
   type AccountData,
   type ExternalAccountData,
 } from './account-data.js';
+import { NO_STANDARD_EXTERNAL_ACCOUNTS } from './account-params.js';
 import { renderExternalAccount } from './account-render.js';
 import { emitFrom, emitIfChanged } from './event-emission.js';
 import { addExternalAccount, demoteDefaults } from './external-account-actions.js';
-import { applyMetadata, optionalBoolean, optionalString } from './params.js';
+import { applyMetadata, optionalBoolean, optionalString, PAGE_PARAMS } from './params.js';
 
 type HolderType = ExternalAccountData['account_holder_type'];
 
@@ -31,10 +32,7 @@ function findExternal(
 function createExternalAccount(ctx: RequestContext): Record<string, unknown> {
   const stored = findAccount(ctx);
   if (stored.data.type === 'standard')
-    throw invalidParam(
-      'external_account',
-      'You cannot add external accounts to a Standard account.',
-    );
+    throw invalidParam('external_account', NO_STANDARD_EXTERNAL_ACCOUNTS);
   const value = ctx.params.external_account;
   if (value === undefined || value === '')
     throw invalidParam(
@@ -147,10 +145,5 @@ export function registerExternalAccounts(sandbox: StripeSandbox): void {
     'account_holder_type',
   ]);
   sandbox.route('DELETE', `${path}/:external`, deleteExternalAccount);
-  sandbox.route('GET', path, listExternalAccounts, [
-    'limit',
-    'starting_after',
-    'ending_before',
-    'object',
-  ]);
+  sandbox.route('GET', path, listExternalAccounts, [...PAGE_PARAMS, 'object']);
 }

@@ -2,6 +2,7 @@
 import { resourceMissing } from '../sandbox.errors.js';
 import { matchesRange, paginate } from '../sandbox.list.js';
 import type { SandboxStore, StoredObject } from '../sandbox.store.js';
+import { PAGE_PARAMS } from './params.js';
 import type { RequestContext } from '../stripe-sandbox.js';
 
 /** A money object as stored: Stripe's own shape, answered as is. */
@@ -9,9 +10,7 @@ export type MoneyData = Record<string, unknown> & { id: string };
 
 /** The filters the money lists take (Stripe's; the sandbox filters by `created` only). */
 export const MONEY_LIST_PARAMS = [
-  'limit',
-  'starting_after',
-  'ending_before',
+  ...PAGE_PARAMS,
   'created',
   'customer',
   'payment_intent',

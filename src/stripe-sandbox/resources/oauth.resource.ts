@@ -6,7 +6,7 @@ import { invalidParam, SandboxOAuthError } from '../sandbox.errors.js';
 import { newId, randomToken } from '../sandbox.ids.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
-import type { AccountData } from './account-data.js';
+import { defaultSettings, type AccountData } from './account-data.js';
 import { SANDBOX_COUNTRIES } from './countries.js';
 import { requestOf } from './event-emission.js';
 import { completeOnboarding } from './onboarding.js';
@@ -67,7 +67,7 @@ function insertConnectedAccount(
     },
     rejected: null,
     metadata: {},
-    settings: {},
+    settings: defaultSettings('standard'),
     created: now,
     default_currency: SANDBOX_COUNTRIES.US.defaultCurrency,
     individual_person_id: null,

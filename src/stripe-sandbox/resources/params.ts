@@ -2,6 +2,9 @@
 import { describeValue, type FormObject, type FormValue } from '../form-codec.js';
 import { invalidParam, missingParam } from '../sandbox.errors.js';
 
+/** The pagination parameters every list takes. */
+export const PAGE_PARAMS = ['limit', 'starting_after', 'ending_before'];
+
 export function optionalString(params: FormObject, name: string, param = name): string | undefined {
   const value = params[name];
   if (value === undefined) return undefined;

@@ -11,18 +11,11 @@ import { settleCapture } from './charge-settlement.js';
 import { requestOf } from './event-emission.js';
 import type { MoneyData } from './money-data.js';
 import { renderCharge } from './money-render.js';
-
-export interface PaymentMethodData extends MoneyData {
-  card: {
-    brand: string;
-    last4: string;
-    funding: string;
-    country: string;
-    exp_month: number;
-    exp_year: number;
-  };
-  behaviour: CardBehaviour;
-}
+import {
+  newPaymentMethod,
+  renderPaymentMethod,
+  type PaymentMethodData,
+} from './payment-method-render.js';
 
 /** A stored payment method of the account (or the platform), or one of Stripe's test `pm_`/`tok_` ids. */
 export function resolvePaymentMethod(
@@ -42,6 +35,23 @@ export function resolvePaymentMethod(
     reference.startsWith('pm_') || reference.startsWith('tok_') ? cardFor(reference) : undefined;
   if (!behaviour) throw resourceMissing('PaymentMethod', reference, param);
   return { id: reference, behaviour };
+}
+
+/** The payment method as Stripe renders it: a stored one, or one standing for a test id (`pm_card_visa`). */
+function paymentMethodObject(
+  sandbox: StripeSandbox,
+  id: string,
+  behaviour: CardBehaviour,
+): Record<string, unknown> {
+  const stored = sandbox.store.get<PaymentMethodData>(id);
+  if (stored?.kind === 'payment_method') return renderPaymentMethod(stored);
+  return renderPaymentMethod({
+    id,
+    kind: 'payment_method',
+    scope: null,
+    seq: 0,
+    data: newPaymentMethod(id, behaviour, sandbox.clock.now(), {}),
+  });
 }
 
 export function emitIntent(
@@ -129,7 +139,6 @@ function newCharge(
     statement_descriptor: null,
     statement_descriptor_suffix: null,
     status: 'succeeded',
-    transfer: null,
     transfer_data: intent.data.transfer_data ?? null,
     transfer_group: intent.data.transfer_group ?? null,
   };
@@ -141,9 +150,9 @@ function decline(
   ctx: RequestContext,
   intent: StoredObject<MoneyData>,
   base: MoneyData,
-  decline: NonNullable<CardBehaviour['decline']>,
+  card: CardBehaviour,
 ): never {
-  const { code, declineCode, message } = decline;
+  const { code, declineCode, message } = card.decline!;
   const charge = sandbox.store.insert<MoneyData>('charge', intent.scope, base.id, {
     ...base,
     paid: false,
@@ -168,7 +177,7 @@ function decline(
       decline_code: declineCode ?? null,
       message,
       charge: charge.id,
-      payment_method: { id: base.payment_method },
+      payment_method: paymentMethodObject(sandbox, base.payment_method as string, card),
     },
     payment_method: null,
   };
@@ -195,7 +204,7 @@ export function confirmIntent(ctx: RequestContext, intent: StoredObject<MoneyDat
     );
   const { id: pmId, behaviour } = resolvePaymentMethod(ctx, reference, 'payment_method');
   const base = newCharge(sandbox, intent, pmId, behaviour);
-  if (behaviour.decline) decline(sandbox, ctx, intent, base, behaviour.decline);
+  if (behaviour.decline) decline(sandbox, ctx, intent, base, behaviour);
   const charge = sandbox.store.insert<MoneyData>('charge', intent.scope, base.id, base);
   intent.data = {
     ...intent.data,

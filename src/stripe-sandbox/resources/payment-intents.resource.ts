@@ -3,11 +3,11 @@
  * (`transfer_data`) charge, confirmed, captured (at once or manually) or canceled.
  */
 import type { FormObject } from '../form-codec.js';
-import { invalidParam, invalidRequest, missingParam, resourceMissing } from '../sandbox.errors.js';
+import { invalidParam, invalidRequest, resourceMissing } from '../sandbox.errors.js';
 import { newId } from '../sandbox.ids.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import { settleCapture } from './charge-settlement.js';
-import { readAmount } from './money-amounts.js';
+import { readAmount, readChargeAmount, readCurrency } from './money-amounts.js';
 import {
   accountOf,
   findOwned,
@@ -110,9 +110,8 @@ function readCaptureMethod(params: FormObject): 'automatic' | 'manual' {
 }
 
 function createPaymentIntent(ctx: RequestContext): MoneyData {
-  const currency = optionalString(ctx.params, 'currency')?.toLowerCase();
-  if (!currency) throw missingParam('currency');
-  const amount = readAmount(ctx.params, 'amount', currency, true)!;
+  const currency = readCurrency(ctx.params);
+  const amount = readChargeAmount(ctx.params, 'amount', currency);
   const { fee, transferData, onBehalfOf, customer } = readParties(ctx, currency, amount);
   const captureMethod = readCaptureMethod(ctx.params);
   const text = (name: string) => optionalString(ctx.params, name) ?? null;

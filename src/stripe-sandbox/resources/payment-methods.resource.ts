@@ -3,9 +3,8 @@ import { invalidParam, missingParam } from '../sandbox.errors.js';
 import { newId } from '../sandbox.ids.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import { cardFor } from './cards.js';
-import { plain } from './money-data.js';
 import { applyMetadata, optionalHash, optionalString } from './params.js';
-import type { PaymentMethodData } from './payment-confirmation.js';
+import { newPaymentMethod, renderPaymentMethod } from './payment-method-render.js';
 
 function createPaymentMethod(ctx: RequestContext): Record<string, unknown> {
   if (optionalString(ctx.params, 'type') !== 'card')
@@ -19,31 +18,13 @@ function createPaymentMethod(ctx: RequestContext): Record<string, unknown> {
   if (!behaviour)
     throw invalidParam('card[number]', 'Your card number is incorrect.', 'incorrect_number');
   const id = newId('pm');
-  const stored = ctx.sandbox.store.insert<PaymentMethodData>('payment_method', ctx.scope, id, {
-    id,
-    object: 'payment_method',
-    billing_details: { address: null, email: null, name: null, phone: null },
-    card: {
-      brand: behaviour.brand,
-      last4: behaviour.last4,
-      funding: behaviour.funding,
-      country: behaviour.country,
-      exp_month: 12,
-      exp_year: 2034,
-    },
-    created: ctx.sandbox.clock.now(),
-    customer: null,
-    livemode: false,
-    metadata: applyMetadata({}, ctx.params),
-    type: 'card',
-    behaviour,
-  });
-  const { behaviour: _b, ...visible } = stored.data;
-  return visible;
+  const created = ctx.sandbox.clock.now();
+  const data = newPaymentMethod(id, behaviour, created, applyMetadata({}, ctx.params));
+  return renderPaymentMethod(ctx.sandbox.store.insert('payment_method', ctx.scope, id, data));
 }
 
 export function registerPaymentMethods(sandbox: StripeSandbox): void {
-  sandbox.renderer('payment_method', ['pm'], plain);
+  sandbox.renderer('payment_method', ['pm'], renderPaymentMethod);
   sandbox.route('POST', '/v1/payment_methods', createPaymentMethod, [
     'type',
     'card',

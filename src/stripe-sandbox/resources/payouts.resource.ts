@@ -3,13 +3,14 @@
  * a day (standard), then paid, or failed by Stripe's test bank numbers (the funds come back).
  */
 import type { FormObject } from '../form-codec.js';
-import { invalidParam, invalidRequest, missingParam, resourceMissing } from '../sandbox.errors.js';
+import { invalidParam, invalidRequest, resourceMissing } from '../sandbox.errors.js';
 import { newId } from '../sandbox.ids.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
+import { renderExternalAccount } from './account-render.js';
 import { availableIn, ledger, PENDING_SECONDS } from './balances.js';
 import { emitFrom } from './event-emission.js';
-import { readAmount } from './money-amounts.js';
+import { readAmount, readCurrency } from './money-amounts.js';
 import { findOwned, listOwned, MONEY_LIST_PARAMS, plain, type MoneyData } from './money-data.js';
 import { applyMetadata, optionalString } from './params.js';
 
@@ -67,12 +68,10 @@ function failPayout(
   if (bank) {
     bank.data = { ...bank.data, status: 'errored' };
     sandbox.store.save(bank);
-    const { payout_failure_code: _f, instant_payouts: _i, ...visible } = bank.data;
-    sandbox.emit(
-      'account.external_account.updated',
-      { ...visible, bank_name: 'STRIPE TEST BANK' },
-      { scope: payout.scope, previousAttributes: { status: 'new' } },
-    );
+    sandbox.emit('account.external_account.updated', renderExternalAccount(bank), {
+      scope: payout.scope,
+      previousAttributes: { status: 'new' },
+    });
   }
   sandbox.emit(
     'payout.failed',
@@ -147,8 +146,7 @@ function payoutBank(
 
 function createPayout(ctx: RequestContext): MoneyData {
   const sandbox = ctx.sandbox;
-  const currency = optionalString(ctx.params, 'currency')?.toLowerCase();
-  if (!currency) throw missingParam('currency');
+  const currency = readCurrency(ctx.params);
   const amount = readPayoutAmount(ctx.params, currency);
   const method = readMethod(ctx.params);
   const bank = payoutBank(ctx, currency, method);

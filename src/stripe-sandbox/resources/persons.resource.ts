@@ -15,6 +15,7 @@ import {
   optionalBoolean,
   optionalHash,
   optionalString,
+  PAGE_PARAMS,
 } from './params.js';
 import { renderPersonObject } from './person-render.js';
 
@@ -141,10 +142,5 @@ export function registerPersons(sandbox: StripeSandbox): void {
   sandbox.route('GET', '/v1/accounts/:id/persons/:person', retrievePerson);
   sandbox.route('POST', '/v1/accounts/:id/persons/:person', updatePerson, PERSON_PARAMS);
   sandbox.route('DELETE', '/v1/accounts/:id/persons/:person', deletePerson);
-  sandbox.route('GET', '/v1/accounts/:id/persons', listPersons, [
-    'limit',
-    'starting_after',
-    'ending_before',
-    'relationship',
-  ]);
+  sandbox.route('GET', '/v1/accounts/:id/persons', listPersons, [...PAGE_PARAMS, 'relationship']);
 }

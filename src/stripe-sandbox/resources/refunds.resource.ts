@@ -8,7 +8,7 @@ import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import { ledger } from './balances.js';
 import { emitFrom } from './event-emission.js';
-import { readAmount } from './money-amounts.js';
+import { prorate, readAmount } from './money-amounts.js';
 import { findOwned, listOwned, MONEY_LIST_PARAMS, plain, type MoneyData } from './money-data.js';
 import { renderCharge } from './money-render.js';
 import { applyMetadata, optionalBoolean, optionalString } from './params.js';
@@ -23,11 +23,6 @@ const REFUND_PARAMS = [
   'refund_application_fee',
   'metadata',
 ];
-
-/** The share of `total` that refunding `amount` of `captured` gives back, never more than `left`. */
-function prorate(total: number, amount: number, captured: number, left: number): number {
-  return Math.min(Math.round(total * (amount / captured)), left);
-}
 
 /** The captured charge a refund is for: `charge`, or the latest charge of `payment_intent`. */
 function refundedCharge(ctx: RequestContext): StoredObject<MoneyData> {

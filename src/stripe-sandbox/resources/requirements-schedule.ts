@@ -8,6 +8,7 @@ import { stateOf, type AccountData } from './account-data.js';
 import { changingAccount } from './account-changes.js';
 import {
   DEADLINE_GRACE_SECONDS,
+  DOCUMENT_REVIEW_SECONDS,
   LATER_VERIFICATION_AFTER_SECONDS,
   laterFields,
 } from './account-requirements.js';
@@ -41,7 +42,48 @@ function requirementsDeadline(sandbox: StripeSandbox, task: ScheduledTask): void
   });
 }
 
+/**
+ * An identity document for an individual whose id number did not match goes to review; the clock ends it.
+ * Called with the account before (`data`) and after (`next`) an update.
+ */
+export function scheduleDocumentReview(
+  sandbox: StripeSandbox,
+  data: AccountData,
+  next: AccountData,
+): void {
+  const front = (holder: Record<string, unknown> | null | undefined) =>
+    (holder?.verification as { document?: { front?: unknown } } | undefined)?.document?.front;
+  const uploaded = front(next.individual);
+  if (
+    next.individual?.id_number_mismatch === true &&
+    typeof uploaded === 'string' &&
+    !uploaded.startsWith('file_identity_document_') &&
+    uploaded !== front(data.individual)
+  ) {
+    next.document_review_until = sandbox.clock.now() + DOCUMENT_REVIEW_SECONDS;
+    sandbox.scheduleTask('document_review', next.document_review_until, { account: data.id });
+  }
+}
+
+/** The review of an identity document ends: it matches the identity, so the id number no longer fails. */
+function documentReviewed(sandbox: StripeSandbox, task: ScheduledTask): void {
+  const stored = sandbox.store.get<AccountData>(String(task.payload.account));
+  if (!stored || stored.data.deleted || typeof stored.data.document_review_until !== 'number')
+    return;
+  changingAccount(sandbox, null, stored, () => {
+    stored.data = {
+      ...stored.data,
+      individual: stored.data.individual
+        ? { ...stored.data.individual, id_number_mismatch: false }
+        : null,
+      document_review_until: null,
+    };
+    sandbox.store.save(stored);
+  });
+}
+
 export function registerRequirementTasks(sandbox: StripeSandbox): void {
+  sandbox.onTask('document_review', (task) => documentReviewed(sandbox, task));
   sandbox.onTask('requirements_due', (task) => requirementsDue(sandbox, task));
   sandbox.onTask('requirements_deadline', (task) => requirementsDeadline(sandbox, task));
 }

@@ -3,7 +3,7 @@ import { invalidParam, invalidRequest, missingParam, resourceMissing } from '../
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import { availableIn } from './balances.js';
-import { readAmount } from './money-amounts.js';
+import { readAmount, readCurrency } from './money-amounts.js';
 import {
   accountOf,
   findOwned,
@@ -70,8 +70,7 @@ function fundsAvailableOn(ctx: RequestContext, amount: number, currency: string)
 
 function transferFunds(ctx: RequestContext): Record<string, unknown> {
   if (ctx.scope !== null) throw invalidRequest('Transfers are made by the platform.');
-  const currency = optionalString(ctx.params, 'currency')?.toLowerCase();
-  if (!currency) throw missingParam('currency');
+  const currency = readCurrency(ctx.params);
   const amount = readAmount(ctx.params, 'amount', currency, true)!;
   const destination = readDestination(ctx);
   const availableOn = fundsAvailableOn(ctx, amount, currency);

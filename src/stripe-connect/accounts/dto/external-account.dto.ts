@@ -1,19 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { BankAccountInput } from './initial-custom-account.dto.js';
+import { IsStripeCurrency } from '../../stripe/is-stripe-currency.decorator.js';
 
 /** A bank account added to a custom account, in the fields of its country. */
 export class AddExternalAccountDto {
   @ApiProperty({ type: BankAccountInput })
   @IsDefined({ message: 'bankAccount is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => BankAccountInput)
   bankAccount: BankAccountInput;
 
   @ApiPropertyOptional({ example: 'usd', description: "Default: the account's default currency" })
   @IsOptional()
-  @Matches(/^[a-z]{3}$/, { message: 'currency must be a lowercase ISO 4217 code' })
+  @IsStripeCurrency()
   currency?: string;
 
   @ApiPropertyOptional({ description: 'Make it the payout destination for its currency' })

@@ -6,6 +6,7 @@ import {
   IsEmail,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -17,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SUPPORTED_COUNTRIES } from '../country-rules.js';
+import { IsStripeCurrency } from '../../stripe/is-stripe-currency.decorator.js';
 
 export class AddressInput {
   @ApiProperty({ example: 'address_full_match' })
@@ -90,12 +92,14 @@ export class PersonInput {
 
   @ApiProperty({ type: DateOfBirthInput })
   @IsDefined({ message: 'dob is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => DateOfBirthInput)
   dob: DateOfBirthInput;
 
   @ApiProperty({ type: AddressInput })
   @IsDefined({ message: 'address is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressInput)
   address: AddressInput;
@@ -140,12 +144,14 @@ export class CompanyInput {
 
   @ApiProperty({ type: AddressInput })
   @IsDefined({ message: 'address is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => AddressInput)
   address: AddressInput;
 
   @ApiProperty({ type: RepresentativeInput })
   @IsDefined({ message: 'representative is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => RepresentativeInput)
   representative: RepresentativeInput;
@@ -240,6 +246,7 @@ export class InitialCustomAccountDto {
   })
   @ValidateIf((form: InitialCustomAccountDto) => form.businessType === 'individual')
   @IsDefined({ message: 'individual is required when businessType is individual' })
+  @IsObject()
   @ValidateNested()
   @Type(() => PersonInput)
   individual?: PersonInput;
@@ -247,12 +254,14 @@ export class InitialCustomAccountDto {
   @ApiPropertyOptional({ type: CompanyInput, description: 'Required when businessType is company' })
   @ValidateIf((form: InitialCustomAccountDto) => form.businessType === 'company')
   @IsDefined({ message: 'company is required when businessType is company' })
+  @IsObject()
   @ValidateNested()
   @Type(() => CompanyInput)
   company?: CompanyInput;
 
   @ApiProperty({ type: BankAccountInput })
   @IsDefined({ message: 'bankAccount is required' })
+  @IsObject()
   @ValidateNested()
   @Type(() => BankAccountInput)
   bankAccount: BankAccountInput;
@@ -262,11 +271,12 @@ export class InitialCustomAccountDto {
     description: "The account's currency; default the country's first",
   })
   @IsOptional()
-  @Matches(/^[a-z]{3}$/, { message: 'currency must be a lowercase ISO 4217 code' })
+  @IsStripeCurrency()
   currency?: string;
 
   @ApiPropertyOptional({ type: BusinessProfileInput })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BusinessProfileInput)
   businessProfile?: BusinessProfileInput;

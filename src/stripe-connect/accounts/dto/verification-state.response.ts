@@ -20,6 +20,13 @@ export class FormFieldResponse {
   @ApiPropertyOptional() accept?: string;
   @ApiPropertyOptional() maxBytes?: number;
   @ApiPropertyOptional() pattern?: string;
+  @ApiPropertyOptional({ description: 'Which other field may be given instead' }) hint?: string;
+}
+
+class RequirementAlternativeResponse {
+  @ApiProperty({ type: [String], example: ['individual.id_number'] }) originalFieldsDue: string[];
+  @ApiProperty({ type: [String], example: ['individual.verification.document'] })
+  alternativeFieldsDue: string[];
 }
 
 class RequirementErrorResponse {
@@ -38,5 +45,7 @@ export class VerificationStateResponse implements VerificationState {
   @ApiProperty({ type: [String] }) pendingVerification: string[];
   @ApiPropertyOptional({ nullable: true, type: String }) disabledReason: string | null;
   @ApiProperty({ type: [RequirementErrorResponse] }) errors: RequirementErrorResponse[];
+  @ApiProperty({ type: [RequirementAlternativeResponse] })
+  alternatives: RequirementAlternativeResponse[];
   @ApiProperty({ type: [FormFieldResponse] }) fields: FormFieldResponse[];
 }

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import type { Charge } from '../charge.entity.js';
 import type { Refund } from '../refund.entity.js';
+import { IsStripeCurrency } from '../../stripe/is-stripe-currency.decorator.js';
 
 export class CreateChargeDto {
   @ApiProperty({ example: 5000, description: 'Integer minor units of currency' })
@@ -22,7 +23,7 @@ export class CreateChargeDto {
   amount: number;
 
   @ApiProperty({ example: 'usd' })
-  @Matches(/^[a-z]{3}$/, { message: 'currency must be a lowercase ISO 4217 code' })
+  @IsStripeCurrency()
   currency: string;
 
   @ApiProperty({ example: 'pm_card_visa', description: 'The payment method to charge' })
@@ -48,6 +49,7 @@ export class CreateChargeDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(99_999_999)
   applicationFeeAmount?: number;
 
   @ApiPropertyOptional({
@@ -56,6 +58,7 @@ export class CreateChargeDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(99_999_999)
   transferAmount?: number;
 
   @ApiPropertyOptional()
@@ -96,6 +99,7 @@ export class CaptureChargeDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(99_999_999)
   amount?: number;
 }
 
@@ -104,6 +108,7 @@ export class CreateRefundDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(99_999_999)
   amount?: number;
 
   @ApiPropertyOptional({

@@ -13,11 +13,12 @@ import {
 import type { Payout } from '../payout.entity.js';
 import type { TransferReversal } from '../transfer-reversal.entity.js';
 import type { Transfer } from '../transfer.entity.js';
+import { IsStripeCurrency } from '../../stripe/is-stripe-currency.decorator.js';
 
 export class CreateTransferDto {
   @ApiProperty({ example: 1500 }) @IsInt() @Min(1) @Max(99_999_999) amount: number;
   @ApiProperty({ example: 'usd' })
-  @Matches(/^[a-z]{3}$/, { message: 'currency must be a lowercase ISO 4217 code' })
+  @IsStripeCurrency()
   currency: string;
   @ApiProperty({ example: 'acct_1…' })
   @Matches(/^acct_\w+$/, { message: 'destination must be a connected account id (acct_…)' })
@@ -39,13 +40,14 @@ export class CreateReversalDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(99_999_999)
   amount?: number;
 }
 
 export class CreatePayoutDto {
   @ApiProperty({ example: 500 }) @IsInt() @Min(1) @Max(99_999_999) amount: number;
   @ApiProperty({ example: 'usd' })
-  @Matches(/^[a-z]{3}$/, { message: 'currency must be a lowercase ISO 4217 code' })
+  @IsStripeCurrency()
   currency: string;
   @ApiPropertyOptional({
     description: 'The external account (ba_…); default: the default one for the currency',

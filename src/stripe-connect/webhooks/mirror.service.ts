@@ -1,0 +1,408 @@
+/**
+ * The one way into the mirror: webhooks, API answers, re-fetches and the backfill all hand it typed
+ * operations (`MirrorOp`) with the Stripe time of the state they carry. Every write is guarded by that time
+ * inside its statement; a tie (Stripe's `created` has one-second resolution) is settled by re-fetching the
+ * object, outside any transaction; an API answer replayed by Stripe (`Idempotent-Replayed`) is never taken
+ * for the current state.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Stripe from 'stripe';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  externalAccountListOf,
+  writeAccount,
+  writeAuthorization,
+  writeCapability,
+  writeExternalAccount,
+  writePerson,
+} from '../accounts/account-mirror.js';
+import { Account } from '../accounts/account.entity.js';
+import { Charge } from '../charges/charge.entity.js';
+import {
+  writeApplicationFee,
+  writeChargeObject,
+  writeDispute,
+  writePaymentIntent,
+  writeRefund,
+} from '../charges/charge-mirror.js';
+import type { WriteOutcome } from '../common/mirror-writer.js';
+import { writeCustomer } from '../customers/customer-mirror.js';
+import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
+import { idOf } from '../stripe/stripe-id.js';
+import { isReplayed, stripeTimeOf } from '../stripe/stripe-time.js';
+import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
+import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
+import { writePayout, writeTransfer } from '../transfers/transfer-mirror.js';
+import { accountsOf, compareLockOrder, type MirrorOp } from './mirror-op.js';
+
+/** An operation with the Stripe time of its state; `fresh`: Stripe's current state (wins a tie). */
+export interface DatedOp {
+  op: MirrorOp;
+  at: Date;
+  fresh: boolean;
+}
+
+export interface ApplyOptions {
+  /** Stripe's mode of the objects (the event's `livemode`); default: the mode of the secret key. */
+  livemode?: boolean;
+  /** More work inside the same transaction, after the writes (e.g. recording the sync on the event). */
+  within?: (manager: EntityManager) => Promise<void>;
+}
+
+const MAX_ATTEMPTS = 3;
+
+class SnapshotTie extends Error {}
+
+@Injectable()
+export class MirrorService {
+  private readonly livemode: boolean;
+
+  constructor(
+    @InjectStripeClient() private readonly stripe: Stripe,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(STRIPE_CONNECT_OPTIONS) options: ResolvedStripeConnectOptions,
+  ) {
+    this.livemode = options.stripe.available && /^(sk|rk)_live_/.test(options.stripe.secretKey);
+  }
+
+  /**
+   * Writes operations that carry a state of time `at` (an event's `created`), in one transaction, in lock
+   * order. Rows holding a newer state are left alone; ties are re-fetched from Stripe (outside the
+   * transaction) and written as Stripe's current state.
+   */
+  async apply(ops: MirrorOp[], at: Date, options: ApplyOptions = {}): Promise<void> {
+    await this.applyDated(
+      ops.map((op) => ({ op, at, fresh: false })),
+      options,
+    );
+  }
+
+  /**
+   * Writes the object of an API answer. A fresh answer is dated by its `Date` header and wins a tie; a
+   * replayed one (`Idempotent-Replayed: true`) is the first request's object, so the current state is
+   * re-fetched and written instead.
+   */
+  async saveAnswer(op: MirrorOp, answer: unknown): Promise<void> {
+    if (isReplayed(answer)) {
+      const fresh = await this.refetch(op);
+      if (fresh) await this.applyDated([fresh]);
+      return;
+    }
+    await this.applyDated([{ op, at: stripeTimeOf(answer), fresh: true }]);
+  }
+
+  /** Writes the current state of the operation's object, re-fetched from Stripe. */
+  async refresh(op: MirrorOp): Promise<void> {
+    const fresh = await this.refetch(op);
+    if (fresh) await this.applyDated([fresh]);
+  }
+
+  async applyDated(dated: DatedOp[], options: ApplyOptions = {}): Promise<void> {
+    let planned = await Promise.all(
+      dated.map(async (d) => ({ ...d, op: await this.prepare(d.op) })),
+    );
+    await this.ensureAccounts(planned.map((d) => d.op));
+    planned.sort((a, b) => compareLockOrder(a.op, b.op));
+    const livemode = options.livemode ?? this.livemode;
+    for (let attempt = 1; ; attempt += 1) {
+      const ties: number[] = [];
+      try {
+        await this.dataSource.transaction(async (manager) => {
+          for (const [index, { op, at, fresh }] of planned.entries()) {
+            if ((await this.write(manager, op, at, { fresh, livemode })) === 'tie')
+              ties.push(index);
+          }
+          if (ties.length) throw new SnapshotTie();
+          await options.within?.(manager);
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof SnapshotTie) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+      // No transaction is open: settle each tie with Stripe's current state (or keep the row when Stripe
+      // cannot be asked: an account that disconnected).
+      // A state read after seeing one of time `at` is at least as new as it (whatever the answer's clock).
+      const settled = await Promise.all(
+        planned.map(async (d, index) => {
+          if (!ties.includes(index)) return d;
+          const fresh = await this.refetch(d.op);
+          return fresh && { ...fresh, at: new Date(Math.max(fresh.at.getTime(), d.at.getTime())) };
+        }),
+      );
+      planned = settled.filter((d): d is DatedOp => d !== null);
+    }
+  }
+
+  /** The guarded write of one operation. */
+  write(
+    manager: EntityManager,
+    op: MirrorOp,
+    at: Date,
+    options: { fresh: boolean; livemode: boolean },
+  ): Promise<WriteOutcome> {
+    const { fresh, livemode } = options;
+    switch (op.family) {
+      case 'account':
+        return writeAccount(manager, op.account, op.externals, at, { fresh, livemode });
+      case 'authorization':
+        return writeAuthorization(manager, op.accountId, op.authorized, at, { fresh });
+      case 'capability':
+        return writeCapability(manager, op.accountId, op.capability, at, { fresh });
+      case 'external_account':
+        return writeExternalAccount(manager, op.external, op.accountId, at, {
+          fresh,
+          livemode,
+          deleted: op.deleted,
+        });
+      case 'person':
+        return writePerson(manager, op.person, at, { fresh, livemode, deleted: op.deleted });
+      case 'customer':
+        return writeCustomer(manager, op.customer, op.accountId, at, {
+          fresh,
+          deleted: op.deleted,
+        });
+      case 'payment_intent':
+        return writePaymentIntent(manager, op.intent, op.accountId, at, { fresh });
+      case 'charge':
+        return this.writeCharge(manager, op, at, fresh);
+      case 'dispute':
+        return writeDispute(manager, op.paymentIntentId);
+      case 'refund':
+        return writeRefund(manager, op.refund, op.accountId, at, { fresh, livemode });
+      case 'application_fee':
+        return writeApplicationFee(manager, op.fee, at, { fresh });
+      case 'transfer':
+        return writeTransfer(manager, op.transfer, at, { fresh });
+      case 'payout':
+        return writePayout(manager, op.payout, op.accountId, at, { fresh });
+    }
+  }
+
+  private async writeCharge(
+    manager: EntityManager,
+    op: MirrorOp & { family: 'charge' },
+    at: Date,
+    fresh: boolean,
+  ): Promise<WriteOutcome> {
+    if (op.intent)
+      await writePaymentIntent(manager, op.intent.intent, op.accountId, op.intent.at, {
+        fresh: true,
+      });
+    return writeChargeObject(manager, op.charge, at, { fresh });
+  }
+
+  /**
+   * Stripe's current state of the operation's object, dated by the answer; a deleted object becomes its
+   * tombstone. Null when Stripe cannot be asked (the account disconnected from the platform).
+   */
+  async refetch(op: MirrorOp): Promise<DatedOp | null> {
+    if (op.family === 'authorization') return this.refetchAuthorization(op.accountId);
+    const account = this.accountOfRow(op);
+    if (account && !(await this.reachable(account))) return null;
+    const as = account ? { stripeAccount: account } : undefined;
+    try {
+      const fetched = await this.fetch(op, as);
+      if (!fetched) return null;
+      return { op: await this.prepare(fetched.op), at: fetched.at, fresh: true };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripePermissionError) return null;
+      if (error instanceof Stripe.errors.StripeError && error.code === 'account_invalid')
+        return null;
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
+        const at = stripeTimeOf(error);
+        if (op.family === 'external_account' || op.family === 'person' || op.family === 'customer')
+          return { op: { ...op, deleted: true }, at, fresh: true };
+      }
+      throw error;
+    }
+  }
+
+  /** Whether the platform may still read the account: Stripe's answer is the authorization now. */
+  private async refetchAuthorization(accountId: string): Promise<DatedOp> {
+    try {
+      // As the account: Stripe refuses this once the platform's access is revoked.
+      const account = await this.stripe.accounts.retrieve(
+        accountId,
+        {},
+        { stripeAccount: accountId },
+      );
+      return {
+        op: { family: 'authorization', accountId, authorized: true },
+        at: stripeTimeOf(account),
+        fresh: true,
+      };
+    } catch (error) {
+      if (
+        error instanceof Stripe.errors.StripePermissionError ||
+        (error instanceof Stripe.errors.StripeError && error.code === 'account_invalid')
+      ) {
+        return {
+          op: { family: 'authorization', accountId, authorized: false },
+          at: stripeTimeOf(error),
+          fresh: true,
+        };
+      }
+      throw error;
+    }
+  }
+
+  private async fetch(
+    op: MirrorOp,
+    as: { stripeAccount: string } | undefined,
+  ): Promise<{ op: MirrorOp; at: Date } | null> {
+    const dated = <T>(answer: T, make: (answer: T) => MirrorOp) => ({
+      op: make(answer),
+      at: stripeTimeOf(answer),
+    });
+    switch (op.family) {
+      case 'account':
+        return dated(await this.stripe.accounts.retrieve(op.account.id), (account) => ({
+          family: 'account',
+          account,
+          externals: externalAccountListOf(account),
+        }));
+      case 'authorization':
+      case 'dispute':
+        return null;
+      case 'capability':
+        return dated(
+          await this.stripe.accounts.retrieveCapability(op.accountId, op.capability.id),
+          (capability) => ({ ...op, capability }),
+        );
+      case 'external_account':
+        return dated(
+          await this.stripe.accounts.retrieveExternalAccount(op.accountId, op.external.id),
+          (external) => ({ ...op, external, deleted: false }),
+        );
+      case 'person':
+        return dated(
+          await this.stripe.accounts.retrievePerson(op.person.account, op.person.id),
+          (person) => ({ ...op, person, deleted: false }),
+        );
+      case 'customer':
+        return dated(await this.stripe.customers.retrieve(op.customer.id, {}, as), (customer) => ({
+          ...op,
+          customer,
+          deleted: customer.deleted === true,
+        }));
+      case 'payment_intent':
+        return dated(await this.stripe.paymentIntents.retrieve(op.intent.id, {}, as), (intent) => ({
+          ...op,
+          intent,
+        }));
+      case 'charge':
+        return dated(await this.stripe.charges.retrieve(op.charge.id, {}, as), (charge) => ({
+          ...op,
+          charge,
+        }));
+      case 'refund':
+        return dated(await this.stripe.refunds.retrieve(op.refund.id, {}, as), (refund) => ({
+          ...op,
+          refund,
+        }));
+      case 'application_fee':
+        return dated(await this.stripe.applicationFees.retrieve(op.fee.id), (fee) => ({
+          ...op,
+          fee,
+        }));
+      case 'transfer':
+        return dated(await this.stripe.transfers.retrieve(op.transfer.id), (transfer) => ({
+          ...op,
+          transfer,
+        }));
+      case 'payout':
+        return dated(await this.stripe.payouts.retrieve(op.payout.id, {}, as), (payout) => ({
+          ...op,
+          payout,
+        }));
+    }
+  }
+
+  /** The connected account Stripe is asked as, to read the operation's object (null: the platform). */
+  private accountOfRow(op: MirrorOp): string | null {
+    switch (op.family) {
+      case 'account':
+        return op.account.id;
+      case 'person':
+        return op.person.account;
+      case 'capability':
+      case 'external_account':
+      case 'authorization':
+      case 'customer':
+      case 'payment_intent':
+      case 'charge':
+      case 'refund':
+      case 'payout':
+        return op.accountId;
+      case 'application_fee':
+        return null;
+      case 'transfer':
+        return null;
+      case 'dispute':
+        return null;
+    }
+  }
+
+  /** False when the platform lost access to the account (a deauthorization is mirrored). */
+  private async reachable(accountId: string): Promise<boolean> {
+    const row = await this.dataSource
+      .getRepository(Account)
+      .findOne({ where: { id: accountId }, select: { id: true, authorized: true } });
+    return row?.authorized !== false;
+  }
+
+  /**
+   * Work outside the transaction once the object is known: an account's external accounts beyond the first
+   * page are listed (when the account is reachable; otherwise the partial list only adds).
+   */
+  private async prepare(op: MirrorOp): Promise<MirrorOp> {
+    if (op.family === 'charge') return this.prepareCharge(op);
+    if (op.family !== 'account' || !op.externals || op.externals.complete) return op;
+    if (!(await this.reachable(op.account.id))) return op;
+    const data: (Stripe.BankAccount | Stripe.Card)[] = [];
+    await this.stripe.accounts
+      .listExternalAccounts(op.account.id, { limit: 100 })
+      .autoPagingEach((external) => {
+        data.push(external);
+      });
+    return { ...op, externals: { data, complete: true } };
+  }
+
+  /**
+   * A Charge object's amounts live on its PaymentIntent's row: when the mirror does not hold it yet (the
+   * charge event came first), the PaymentIntent is fetched and written with it.
+   */
+  private async prepareCharge(op: MirrorOp & { family: 'charge' }): Promise<MirrorOp> {
+    const intentId = idOf(op.charge.payment_intent);
+    if (!intentId || (await this.dataSource.getRepository(Charge).existsBy({ id: intentId })))
+      return op;
+    if (op.accountId && !(await this.reachable(op.accountId))) return op;
+    const intent = await this.stripe.paymentIntents.retrieve(
+      intentId,
+      {},
+      op.accountId ? { stripeAccount: op.accountId } : undefined,
+    );
+    return { ...op, intent: { intent, at: stripeTimeOf(intent) } };
+  }
+
+  /**
+   * Accounts the operations refer to but the mirror lacks are fetched from Stripe first (standard and
+   * express accounts appear this way); foreign keys need them.
+   */
+  async ensureAccounts(ops: MirrorOp[]): Promise<void> {
+    const covered = new Set(ops.flatMap((op) => (op.family === 'account' ? [op.account.id] : [])));
+    const wanted = new Set(ops.flatMap(accountsOf).filter((id) => !covered.has(id)));
+    for (const id of wanted) {
+      if (await this.dataSource.getRepository(Account).existsBy({ id })) continue;
+      const account = await this.stripe.accounts.retrieve(id);
+      await this.applyDated([
+        {
+          op: { family: 'account', account, externals: externalAccountListOf(account) },
+          at: stripeTimeOf(account),
+          fresh: true,
+        },
+      ]);
+    }
+  }
+}
