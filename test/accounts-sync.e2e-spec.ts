@@ -80,6 +80,47 @@ describe('accounts:sync', () => {
     expect(adopted.userId).toBe('seed-user-9');
   });
 
+  it('never brings back a newer tombstone, and tombstones the persons Stripe no longer lists', async () => {
+    const company = await db
+      .getRepository(Account)
+      .findOneByOrFail({ businessType: 'company', metadata: { user_id: 'seed-user-1' } as never });
+    const [bank] = await db.getRepository(ExternalAccount).findBy({ accountId: company.id });
+    const [person, kept] = await db.getRepository(Person).findBy({ accountId: company.id });
+    // A deletion newer than anything the backfill reads (an event from the future).
+    const future = new Date(Date.now() + 86_400_000);
+    await db
+      .getRepository(ExternalAccount)
+      .update({ id: bank.id }, { deletedAt: future, snapshotAt: future });
+    await db
+      .getRepository(Person)
+      .update({ id: person.id }, { deletedAt: future, snapshotAt: future });
+    // A person the mirror holds from an old state and Stripe no longer lists.
+    await db.getRepository(Person).save(
+      Object.assign(new Person(), kept, {
+        id: 'person_gone_from_stripe',
+        snapshotAt: new Date('2020-01-01T00:00:00Z'),
+      }),
+    );
+    await sync.sync({ restart: true });
+    const withDeleted = { withDeleted: true } as const;
+    expect(
+      await db
+        .getRepository(ExternalAccount)
+        .findOneOrFail({ where: { id: bank.id }, ...withDeleted }),
+    ).toMatchObject({ deletedAt: future, snapshotAt: future });
+    expect(
+      await db.getRepository(Person).findOneOrFail({ where: { id: person.id }, ...withDeleted }),
+    ).toMatchObject({ deletedAt: future, snapshotAt: future });
+    const gone = await db
+      .getRepository(Person)
+      .findOneOrFail({ where: { id: 'person_gone_from_stripe' }, ...withDeleted });
+    expect(gone.deletedAt).toBeInstanceOf(Date);
+    // The listed ones are live, and the API shows only them.
+    expect(
+      (await db.getRepository(Person).findBy({ accountId: company.id })).map((p) => p.id),
+    ).toEqual([kept.id]);
+  });
+
   it('stops when Stripe keeps failing, and resumes after the last page written', async () => {
     sandbox.injectFault({ path: '/v1/accounts', method: 'GET', status: 500, count: 3 });
     await expect(sync.sync({ restart: true })).rejects.toThrow();
