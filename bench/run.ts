@@ -2,6 +2,7 @@
  * `npm run bench [-- <bench>... [--flags]]`: the benches named (all when none), bounded in count and time,
  * on 127.0.0.1 only. `npm run bench -- --help` lists the benches and flags.
  */
+import { benchBackfill } from './backfill-bench.js';
 import { parseArgs } from 'node:util';
 import { startOwnPostgres } from './own-postgres.js';
 import { benchSandbox } from './sandbox-bench.js';
@@ -83,6 +84,12 @@ const benches: Record<string, { about: string; run: () => Promise<void> }> = {
         await own?.stop();
       }
     },
+  },
+  backfill: {
+    about:
+      'the backfill (accounts:sync) of a sandbox seeded with BENCH_BACKFILL_ACCOUNTS (default 100,000) ' +
+      'accounts; PostgreSQL only (DATABASE_URL)',
+    run: () => benchBackfill(),
   },
 };
 

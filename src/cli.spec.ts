@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyAuthToken } from './auth/jwt.js';
-import { runCli, UsageError } from './cli.js';
+import { runCli, runCliWithStatus, UsageError } from './cli.js';
+import { parseDuration } from './cli/sandbox.command.js';
 import { verifyLoginToken } from './onboarding-pages/login-token.js';
 import { DEVELOPMENT_JWT_SECRET } from './config/app-config.js';
 
@@ -33,7 +34,63 @@ describe('cli token', () => {
 
   it('refuses a missing user id or an unknown command', async () => {
     await expect(runCli(['token'], {})).rejects.toBeInstanceOf(UsageError);
-    await expect(runCli(['mint'], {})).rejects.toThrow('unknown command "mint"');
+    await expect(runCli(['mint'], {})).rejects.toThrow("unknown command 'mint'");
+    await expect(runCli(['token', 'u', '--role', 'x'], {})).rejects.toMatchObject({
+      exitCode: 2,
+    });
+  });
+});
+
+describe('cli help and exit codes', () => {
+  it('prints help for the program and for every command, with exit code 0', async () => {
+    const top = await runCliWithStatus(['--help'], {});
+    expect(top.code).toBe(0);
+    for (const command of [
+      'token',
+      'events:replay',
+      'events:list',
+      'accounts:sync',
+      'sandbox',
+      'onboarding-url',
+    ])
+      expect(top.output).toContain(command);
+    for (const argv of [
+      ['token', '--help'],
+      ['events:replay', '--help'],
+      ['events:list', '--help'],
+      ['accounts:sync', '--help'],
+      ['sandbox', '--help'],
+      ['sandbox', 'status', '--help'],
+      ['sandbox', 'clock', 'show', '--help'],
+      ['sandbox', 'clock', 'advance', '--help'],
+      ['sandbox', 'seed', '--help'],
+      ['onboarding-url', '--help'],
+    ]) {
+      const { output, code } = await runCliWithStatus(argv, {});
+      expect(code).toBe(0);
+      expect(output).toContain(`Usage: npm run cli -- ${argv.slice(0, -1).join(' ')}`);
+    }
+  });
+
+  it('answers usage errors (exit code 2) before doing any work', async () => {
+    await expect(runCli(['events:list', '--status', 'lost'], {})).rejects.toThrow('--status');
+    await expect(runCli(['events:list', '--limit', '0'], {})).rejects.toThrow('--limit');
+    await expect(runCli(['accounts:sync', '--account', 'cus_1'], {})).rejects.toThrow('--account');
+    await expect(runCli(['accounts:sync', '--concurrency', '65'], {})).rejects.toThrow(
+      '--concurrency',
+    );
+    await expect(runCli(['sandbox', 'clock', 'advance', 'soon'], {})).rejects.toThrow('duration');
+    await expect(
+      runCli(['sandbox', 'status'], { PGLITE_DIR: '/nonexistent/nsc-cli' }),
+    ).rejects.toThrow('No sandbox found');
+  });
+
+  it('reads durations in seconds, minutes, hours and days', () => {
+    expect(parseDuration('90')).toBe(90);
+    expect(parseDuration('15m')).toBe(900);
+    expect(parseDuration('36h')).toBe(129_600);
+    expect(parseDuration('7d')).toBe(604_800);
+    expect(() => parseDuration('-1')).toThrow(UsageError);
   });
 });
 

@@ -16,6 +16,7 @@ type Access =
   | 'signature' // the webhook endpoints: a signature, never a JWT
   | 'user' // any signed-in user, on their own things
   | 'owner' // the account's owner or the platform; anyone else 404
+  | 'scoped' // back-office lists: the platform everything; a user must name their own account (400 without)
   | 'platform'; // the platform only; a user 403
 
 interface Row {
@@ -56,6 +57,10 @@ const TABLE: Record<string, Row> = {
   'POST /connect/accounts/{id}/login-link': { access: 'owner', body: {}, expect: [400] },
   'POST /connect/accounts/{id}/deauthorize': { access: 'owner', body: {}, expect: [400] },
   'GET /connect/oauth/authorize-url': { access: 'user', expect: [200] },
+  // The browser's routes: the signed state authenticates, and none is sent.
+  'GET /connect/onboarding/refresh': { access: 'public', expect: [400] },
+  'GET /connect/onboarding/return': { access: 'public', expect: [400] },
+  'GET /connect/oauth/callback': { access: 'public', expect: [400] },
   // Any signed-in user may become a customer of an enabled connected account.
   'POST /connect/accounts/{id}/customers': { access: 'user', body: {}, expect: [200, 201] },
   'GET /connect/accounts/{id}/customers/me': { access: 'user', expect: [200] },
@@ -87,10 +92,39 @@ const TABLE: Record<string, Row> = {
     body: { amount: 100, currency: 'usd' },
     expect: [201, 400],
   },
+  // Bank accounts and persons of a custom account: none named `missing` exists.
+  'DELETE /connect/accounts/{id}/external-accounts/{externalAccount}': {
+    access: 'owner',
+    expect: [404],
+  },
+  'POST /connect/accounts/{id}/external-accounts/{externalAccount}/default': {
+    access: 'owner',
+    body: {},
+    expect: [404],
+  },
+  'GET /connect/accounts/{id}/persons': { access: 'owner', expect: [200] },
+  // Nothing submitted: the form's own 400.
+  'POST /connect/accounts/{id}/persons': { access: 'owner', body: {}, expect: [400] },
+  'DELETE /connect/accounts/{id}/persons/{person}': { access: 'owner', expect: [404] },
   'GET /connect/onboarding/countries': { access: 'user', expect: [200] },
   'GET /connect/onboarding/countries/{country}/form': { access: 'user', expect: [200] },
   // The onboarding pages' sign-in exchange: its token is the authentication; an empty body is a 400.
   'POST /onboarding/session': { access: 'public', expect: [400] },
+  // The back office's lists.
+  'GET /connect/charges': { access: 'scoped', expect: [200] },
+  'GET /connect/transfers': { access: 'scoped', expect: [200] },
+  'GET /connect/payouts': { access: 'scoped', expect: [200] },
+  'GET /connect/refunds': { access: 'platform', expect: [200] },
+  'GET /connect/application-fees': { access: 'platform', expect: [200] },
+  'GET /connect/customers': { access: 'platform', expect: [200] },
+  'GET /connect/balance': { access: 'platform', expect: [200] },
+  // Platform customers: any signed-in user becomes one (201 the first time, 200 after).
+  'POST /connect/customers': { access: 'user', body: {}, expect: [200, 201] },
+  'GET /connect/customers/me': { access: 'user', expect: [200] },
+  // The event log: no event has the account's id.
+  'GET /connect/events': { access: 'platform', expect: [200] },
+  'GET /connect/events/{id}': { access: 'platform', expect: [404] },
+  'POST /connect/events/{id}/replay': { access: 'platform', body: {}, expect: [404] },
   'POST /stripe/webhooks': { access: 'signature', expect: [400] },
   'POST /stripe/webhooks/connect': { access: 'signature', expect: [400] },
 };
@@ -187,6 +221,21 @@ describe('the authorization table', () => {
             ids.charge = response.body.id as string;
           if (route.key === 'POST /connect/transfers' && response.status === 201)
             ids.transfer = response.body.id as string;
+          continue;
+        }
+        if (row.access === 'scoped') {
+          for (const [who, user] of [
+            ['owner user', 'table-owner'],
+            ['another user', 'table-stranger'],
+          ]) {
+            check(
+              route.key,
+              `${who} naming no account`,
+              (await send(await auth(user))).status,
+              [400],
+            );
+          }
+          check(route.key, 'platform', (await send(await auth('ops', true))).status, row.expect);
           continue;
         }
         if (row.access === 'owner') {

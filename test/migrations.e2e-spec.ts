@@ -14,6 +14,7 @@ const TABLES = [
   'stripe_payouts',
   'stripe_persons',
   'stripe_refunds',
+  'stripe_sync_cursors',
   'stripe_transfer_reversals',
   'stripe_transfers',
   'stripe_used_states',

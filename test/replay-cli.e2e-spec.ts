@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { loadDatabaseConfig } from '../src/config/app-config.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
-import { StripeEvent } from '../src/stripe-connect/index.js';
+import { EventProcessingError, StripeEvent } from '../src/stripe-connect/index.js';
 import { eventOf } from './support/stripe-events.js';
 import { createTestDatabase } from './support/test-database.js';
 
@@ -57,9 +57,29 @@ describe('events:replay', () => {
           attempts: 1,
         },
       ]);
+      await db.getRepository(EventProcessingError).insert({
+        eventId: failed.id,
+        attempt: 1,
+        message: 'listener was down',
+        stack: null,
+      });
     });
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('events:list shows failed events with their errors, and pages', async () => {
+    const output = await runCli(['events:list', '--status', 'failed'], env);
+    expect(output).toContain(`failed    ${failed.id} customer.created platform attempts=1`);
+    expect(output).toContain('    attempt 1: listener was down');
+    expect(output).toContain('1 event(s)');
+    expect(output).not.toContain(processed.id);
+    const all = await runCli(['events:list', '--limit', '1', '--json'], env);
+    expect(all.split('\n')).toHaveLength(1);
+    const first = JSON.parse(all) as { id: string };
+    const next = await runCli(['events:list', '--starting-after', first.id], env);
+    expect(next).toContain('1 event(s)');
+    expect(next).not.toContain(first.id);
+  });
 
   it('reprocesses failed events by default, with a summary', async () => {
     const output = await runCli(['events:replay'], env);

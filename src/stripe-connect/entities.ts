@@ -1,6 +1,7 @@
 import { Account } from './accounts/account.entity.js';
 import { ExternalAccount } from './accounts/external-account.entity.js';
 import { Person } from './accounts/person.entity.js';
+import { SyncCursor } from './accounts/sync-cursor.entity.js';
 import { UsedState } from './accounts/used-state.entity.js';
 import { ApplicationFee } from './charges/application-fee.entity.js';
 import { Charge } from './charges/charge.entity.js';
@@ -29,4 +30,5 @@ export const stripeConnectEntities = [
   StripeEvent,
   EventProcessingError,
   UsedState,
+  SyncCursor,
 ];

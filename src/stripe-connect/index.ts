@@ -52,6 +52,49 @@ export {
   type WebhookEndpointKind,
 } from './webhooks/webhooks.service.js';
 export type { EventReplayFilter } from './webhooks/stripe-events.repository.js';
+export { EventLogRepository, type EventLogFilter } from './webhooks/event-log.repository.js';
+export {
+  EventErrorResponse,
+  EventListQueryDto,
+  EventListResponse,
+  EventResponse,
+  toEventResponse,
+} from './webhooks/dto/event.response.js';
+export {
+  AccountsSyncService,
+  type AccountsSyncOptions,
+  type AccountsSyncSummary,
+} from './accounts/accounts-sync.service.js';
+export { SyncCursor } from './accounts/sync-cursor.entity.js';
+export { PersonsService, PersonNotFoundError } from './accounts/persons.service.js';
+export {
+  CreatePersonDto,
+  PersonRelationshipInput,
+  PersonResponse,
+  toPersonResponse,
+} from './accounts/dto/company-person.dto.js';
+export { ListQueryDto } from './common/list-query.dto.js';
+export { ChargesRepository } from './charges/charges.repository.js';
+export {
+  ApplicationFeeListQueryDto,
+  ApplicationFeeListResponse,
+  ApplicationFeeResponse,
+  ChargeListQueryDto,
+  ChargeListResponse,
+  RefundListQueryDto,
+  RefundListResponse,
+  toApplicationFeeResponse,
+} from './charges/dto/charge-list.dto.js';
+export { TransfersRepository } from './transfers/transfers.repository.js';
+export {
+  PayoutListQueryDto,
+  PayoutListResponse,
+  TransferListQueryDto,
+  TransferListResponse,
+} from './transfers/dto/transfer-list.dto.js';
+export { CustomersRepository } from './customers/customers.repository.js';
+export { CustomerListQueryDto, CustomerListResponse } from './customers/dto/customer-list.dto.js';
+export type { Page, PageRequest } from './common/cursor-page.js';
 export { MirrorService, type ApplyOptions, type DatedOp } from './webhooks/mirror.service.js';
 export type { MirrorFamily, MirrorOp } from './webhooks/mirror-op.js';
 export type { ExternalAccountList } from './accounts/account-mirror.js';

@@ -3,6 +3,7 @@ import { Initial1795840076326 } from './migrations/1795840076326-initial.js';
 import { WebhookProcessing1795841840960 } from './migrations/1795841840960-webhook-processing.js';
 import { UsedStates1795843867596 } from './migrations/1795843867596-used-states.js';
 import { MirrorOrdering1796000000001 } from './migrations/1796000000001-mirror-ordering.js';
+import { SyncCursors1796200000001 } from './migrations/1796200000001-sync-cursors.js';
 
 /** Every migration of the library, oldest first: add them to a host's own DataSource. */
 export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
   WebhookProcessing1795841840960,
   UsedStates1795843867596,
   MirrorOrdering1796000000001,
+  SyncCursors1796200000001,
 ];

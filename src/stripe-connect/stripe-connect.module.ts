@@ -12,15 +12,28 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
+import { AccountsSyncService } from './accounts/accounts-sync.service.js';
+import { PersonsController } from './accounts/persons.controller.js';
+import { PersonsService } from './accounts/persons.service.js';
+import { SyncCursorRepository } from './accounts/sync-cursor.repository.js';
 import { VerificationService } from './accounts/verification.service.js';
 import { OnboardingController } from './accounts/onboarding.controller.js';
 import { OnboardingCountriesController } from './accounts/onboarding-countries.controller.js';
 import { OnboardingService } from './accounts/onboarding.service.js';
 import { CustomersController } from './customers/customers.controller.js';
 import { CustomersService } from './customers/customers.service.js';
+import { CustomersRepository } from './customers/customers.repository.js';
+import { CustomerListsController } from './customers/customer-lists.controller.js';
 import { ChargesController } from './charges/charges.controller.js';
 import { ChargesService } from './charges/charges.service.js';
-import { PayoutsController, TransfersController } from './transfers/transfers.controller.js';
+import { ChargesRepository } from './charges/charges.repository.js';
+import { ChargeListsController } from './charges/charge-lists.controller.js';
+import {
+  PayoutsController,
+  PlatformMoneyController,
+  TransfersController,
+} from './transfers/transfers.controller.js';
+import { TransfersRepository } from './transfers/transfers.repository.js';
 import { TransfersService } from './transfers/transfers.service.js';
 import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectEdgeFilter } from './common/stripe-connect-edge.filter.js';
@@ -32,6 +45,8 @@ import { stripeClientProvider } from './stripe/stripe-client.provider.js';
 import { EventSyncService } from './webhooks/event-sync.service.js';
 import { MirrorService } from './webhooks/mirror.service.js';
 import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
+import { EventLogRepository } from './webhooks/event-log.repository.js';
+import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import {
   STRIPE_CLIENT,
@@ -52,12 +67,17 @@ const throttlerProviders: Provider[] = [
 
 const libraryControllers = [
   AccountsController,
+  PersonsController,
   OnboardingController,
   OnboardingCountriesController,
   CustomersController,
   ChargesController,
   TransfersController,
   PayoutsController,
+  PlatformMoneyController,
+  ChargeListsController,
+  CustomerListsController,
+  EventsController,
 ];
 
 const resolvedOptionsProvider: Provider = {
@@ -88,17 +108,27 @@ const resolvedOptionsProvider: Provider = {
     WebhooksService,
     AccountsRepository,
     AccountsService,
+    AccountsSyncService,
+    PersonsService,
+    SyncCursorRepository,
+    EventLogRepository,
     VerificationService,
     OnboardingService,
+    CustomersRepository,
     CustomersService,
+    ChargesRepository,
     ChargesService,
+    TransfersRepository,
     TransfersService,
   ],
   controllers: libraryControllers,
   exports: [
     WebhooksService,
     MirrorService,
+    EventLogRepository,
     AccountsService,
+    AccountsSyncService,
+    PersonsService,
     VerificationService,
     OnboardingService,
     CustomersService,

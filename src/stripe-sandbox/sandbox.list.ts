@@ -1,6 +1,18 @@
 import { invalidParam, resourceMissing } from './sandbox.errors.js';
 import { describeValue, type FormObject, type FormValue } from './form-codec.js';
-import type { StoredObject } from './sandbox.store.js';
+import type { SandboxStore, StoredObject } from './sandbox.store.js';
+
+function limitOf(params: FormObject): number {
+  const limit = asInteger(params.limit, 'limit') ?? 10;
+  if (limit < 1 || limit > 100) {
+    throw invalidParam(
+      'limit',
+      'Invalid limit: must be between 1 and 100',
+      'parameter_invalid_integer',
+    );
+  }
+  return limit;
+}
 
 export interface StripeList<T> {
   object: 'list';
@@ -51,14 +63,7 @@ export function paginate<T extends object, R>(
   url: string,
   noun: string,
 ): StripeList<R> {
-  const limit = asInteger(params.limit, 'limit') ?? 10;
-  if (limit < 1 || limit > 100) {
-    throw invalidParam(
-      'limit',
-      'Invalid limit: must be between 1 and 100',
-      'parameter_invalid_integer',
-    );
-  }
+  const limit = limitOf(params);
   const startingAfter = params.starting_after;
   const endingBefore = params.ending_before;
   let page: StoredObject<T>[];
@@ -80,4 +85,51 @@ export function paginate<T extends object, R>(
     hasMore = items.length > start + limit;
   }
   return { object: 'list', data: page.map(render), has_more: hasMore, url };
+}
+
+/**
+ * The same page as `paginate`, read straight from the store's creation order: the cursor is found by id and
+ * only the objects of the page (and those `where` skips) are visited, so a page costs the same at 100 objects
+ * or at 100,000.
+ */
+export function paginateKind<T extends object, R>(
+  params: FormObject,
+  store: SandboxStore,
+  kind: string,
+  where: (item: StoredObject<T>) => boolean,
+  render: (item: StoredObject<T>) => R,
+  url: string,
+  noun: string,
+): StripeList<R> {
+  const limit = limitOf(params);
+  const cursorOf = (param: string): StoredObject<T> | undefined => {
+    const id = params[param];
+    if (typeof id !== 'string' || !id) return undefined;
+    const stored = store.get<T>(id);
+    if (!stored || stored.kind !== kind || !where(stored)) throw resourceMissing(noun, id, param);
+    return stored;
+  };
+  const take = (items: Iterable<StoredObject<T>>): StoredObject<T>[] => {
+    const page: StoredObject<T>[] = [];
+    for (const item of items) {
+      if (!where(item)) continue;
+      page.push(item);
+      if (page.length > limit) break;
+    }
+    return page;
+  };
+  const before = cursorOf('ending_before');
+  if (before) {
+    const newer = take(store.walk<T>(kind, { afterSeq: before.seq }));
+    const page = newer.slice(0, limit).reverse();
+    return { object: 'list', data: page.map(render), has_more: newer.length > limit, url };
+  }
+  const after = cursorOf('starting_after');
+  const page = take(store.walk<T>(kind, after ? { beforeSeq: after.seq } : {}));
+  return {
+    object: 'list',
+    data: page.slice(0, limit).map(render),
+    has_more: page.length > limit,
+    url,
+  };
 }

@@ -46,8 +46,45 @@ type JournalLine =
   | { t: 'task-done'; id: string }
   | { t: 'meta'; key: string; value: unknown };
 
+/** The ids of one kind in creation order (ascending `seq`), for newest-first pages without sorting. */
+class KindOrder {
+  readonly ids: string[] = [];
+  readonly seqs: number[] = [];
+
+  add(id: string, seq: number): void {
+    const last = this.seqs.length ? this.seqs[this.seqs.length - 1] : -Infinity;
+    if (seq > last) {
+      this.ids.push(id);
+      this.seqs.push(seq);
+      return;
+    }
+    const at = this.position(seq);
+    if (this.seqs[at] === seq && this.ids[at] === id) return;
+    this.ids.splice(at, 0, id);
+    this.seqs.splice(at, 0, seq);
+  }
+
+  /** The first position whose seq is at least `seq`. */
+  position(seq: number): number {
+    let low = 0;
+    let high = this.seqs.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.seqs[mid] < seq) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
 export class SandboxStore {
   private readonly objects = new Map<string, StoredObject>();
+  /** Objects by kind, and by kind and scope (the account they live on): lists never scan everything. */
+  private readonly byKind = new Map<string, Map<string, StoredObject>>();
+  private readonly byScope = new Map<string, Map<string, StoredObject>>();
+  private readonly order = new Map<string, KindOrder>();
+  /** While a batch runs, journal lines are kept and written at once at its end. */
+  private pending?: string[];
   private readonly idempotency = new Map<string, IdempotencyRecord>();
   private readonly tasks = new Map<string, ScheduledTask>();
   private readonly meta = new Map<string, unknown>();
@@ -73,18 +110,18 @@ export class SandboxStore {
     data: T,
   ): StoredObject<T> {
     const stored: StoredObject<T> = { id, kind, scope, seq: ++this.seq, data };
-    this.objects.set(id, stored);
+    this.put(stored);
     this.write({ t: 'obj', o: stored });
     return stored;
   }
 
   save<T extends object>(stored: StoredObject<T>): void {
-    this.objects.set(stored.id, stored);
+    this.put(stored);
     this.write({ t: 'obj', o: stored });
   }
 
   remove(id: string): void {
-    this.objects.delete(id);
+    this.unindex(id);
     this.write({ t: 'del', id });
   }
 
@@ -93,12 +130,86 @@ export class SandboxStore {
     kind: string,
     where: (o: StoredObject<T>) => boolean = () => true,
   ): StoredObject<T>[] {
-    const out: StoredObject<T>[] = [];
-    for (const stored of this.objects.values()) {
-      if (stored.kind === kind && where(stored as StoredObject<T>))
-        out.push(stored as StoredObject<T>);
+    return newestFirst(this.byKind.get(kind), where);
+  }
+
+  /** Objects of a kind living on one account (`scope`; null for the platform's), newest first. */
+  listScoped<T extends object>(
+    kind: string,
+    scope: string | null,
+    where: (o: StoredObject<T>) => boolean = () => true,
+  ): StoredObject<T>[] {
+    return newestFirst(this.byScope.get(scopeKey(kind, scope)), where);
+  }
+
+  /**
+   * Objects of a kind one by one, newest first, starting just older than `beforeSeq` (or newer than
+   * `afterSeq`, oldest first): a page is read without listing the whole kind.
+   */
+  *walk<T extends object>(
+    kind: string,
+    from: { beforeSeq?: number; afterSeq?: number } = {},
+  ): Generator<StoredObject<T>> {
+    const order = this.order.get(kind);
+    if (!order) return;
+    const live = (i: number): StoredObject<T> | undefined => {
+      const stored = this.objects.get(order.ids[i]);
+      return stored && stored.kind === kind && stored.seq === order.seqs[i]
+        ? (stored as StoredObject<T>)
+        : undefined;
+    };
+    if (from.afterSeq !== undefined) {
+      for (let i = order.position(from.afterSeq + 1); i < order.ids.length; i += 1) {
+        const stored = live(i);
+        if (stored) yield stored;
+      }
+      return;
     }
-    return out.sort((a, b) => b.seq - a.seq);
+    const start =
+      from.beforeSeq !== undefined ? order.position(from.beforeSeq) - 1 : order.ids.length - 1;
+    for (let i = start; i >= 0; i -= 1) {
+      const stored = live(i);
+      if (stored) yield stored;
+    }
+  }
+
+  /** Runs `work` with the journal's lines written once at its end (seeding thousands of objects). */
+  batch<T>(work: () => T): T {
+    if (this.pending) return work();
+    this.pending = [];
+    try {
+      return work();
+    } finally {
+      const lines = this.pending;
+      this.pending = undefined;
+      if (this.file && lines.length) appendFileSync(this.file, lines.join(''));
+    }
+  }
+
+  private put(stored: StoredObject): void {
+    const previous = this.objects.get(stored.id);
+    if (previous && (previous.kind !== stored.kind || previous.scope !== stored.scope))
+      this.unindex(stored.id);
+    this.objects.set(stored.id, stored);
+    let kind = this.byKind.get(stored.kind);
+    if (!kind) this.byKind.set(stored.kind, (kind = new Map<string, StoredObject>()));
+    kind.set(stored.id, stored);
+    const key = scopeKey(stored.kind, stored.scope);
+    let scoped = this.byScope.get(key);
+    if (!scoped) this.byScope.set(key, (scoped = new Map<string, StoredObject>()));
+    scoped.set(stored.id, stored);
+    let order = this.order.get(stored.kind);
+    if (!order) this.order.set(stored.kind, (order = new KindOrder()));
+    if (!previous || previous.seq !== stored.seq || previous.kind !== stored.kind)
+      order.add(stored.id, stored.seq);
+  }
+
+  private unindex(id: string): void {
+    const stored = this.objects.get(id);
+    if (!stored) return;
+    this.objects.delete(id);
+    this.byKind.get(stored.kind)?.delete(id);
+    this.byScope.get(scopeKey(stored.kind, stored.scope))?.delete(id);
   }
 
   // ---- idempotency
@@ -142,7 +253,9 @@ export class SandboxStore {
   // ---- persistence
 
   private write(line: JournalLine): void {
-    if (this.file) appendFileSync(this.file, `${JSON.stringify(line)}\n`);
+    if (!this.file) return;
+    if (this.pending) this.pending.push(`${JSON.stringify(line)}\n`);
+    else appendFileSync(this.file, `${JSON.stringify(line)}\n`);
   }
 
   private replay(text: string): void {
@@ -156,11 +269,11 @@ export class SandboxStore {
       }
       switch (line.t) {
         case 'obj':
-          this.objects.set(line.o.id, line.o);
+          this.put(line.o);
           this.seq = Math.max(this.seq, line.o.seq);
           break;
         case 'del':
-          this.objects.delete(line.id);
+          this.unindex(line.id);
           break;
         case 'idem':
           this.idempotency.set(line.k, line.r);
@@ -193,4 +306,24 @@ export class SandboxStore {
     writeFileSync(temp, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
     renameSync(temp, this.file);
   }
+}
+
+function scopeKey(kind: string, scope: string | null): string {
+  return `${kind}\u0000${scope ?? ''}`;
+}
+
+/** The objects of one index that `where` keeps, newest first (by `seq`, whatever the insertion order). */
+function newestFirst<T extends object>(
+  objects: Map<string, StoredObject> | undefined,
+  where: (o: StoredObject<T>) => boolean,
+): StoredObject<T>[] {
+  if (!objects) return [];
+  const out: StoredObject<T>[] = [];
+  let ordered = true;
+  for (const stored of objects.values()) {
+    if (!where(stored as StoredObject<T>)) continue;
+    if (out.length && out[out.length - 1].seq > stored.seq) ordered = false;
+    out.push(stored as StoredObject<T>);
+  }
+  return ordered ? out.reverse() : out.sort((a, b) => b.seq - a.seq);
 }

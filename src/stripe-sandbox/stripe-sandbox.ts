@@ -15,6 +15,7 @@ import { boundaryOf, parseMultipart, type UploadedFile } from './multipart.js';
 import { SandboxClock } from './sandbox.clock.js';
 import { invalidRequest, SandboxError } from './sandbox.errors.js';
 import { newId, randomToken } from './sandbox.ids.js';
+import { seedFromBody } from './sandbox.seed.js';
 import { SandboxStore, type ScheduledTask, type StoredObject } from './sandbox.store.js';
 import { WebhookDispatcher, type WebhookEndpointConfig } from './webhook-dispatcher.js';
 import { registerAccountLinks } from './resources/account-links.resource.js';
@@ -684,6 +685,7 @@ export class StripeSandbox {
       return { object: 'sandbox_clock', now: await this.advanceClock(seconds) };
     }
     if (method === 'POST' && path === '/_sandbox/faults') return this.faultFromBody(raw);
+    if (method === 'POST' && path === '/_sandbox/seed') return seedFromBody(this, raw);
     throw new SandboxError(
       404,
       'invalid_request_error',

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   DefaultValuePipe,
+  Delete,
   Get,
   Headers,
   HttpCode,
@@ -43,7 +44,10 @@ import {
   toAccountResponse,
   toExternalAccountResponse,
 } from './dto/account.response.js';
-import { AddExternalAccountDto } from './dto/external-account.dto.js';
+import {
+  AddExternalAccountDto,
+  DeletedExternalAccountResponse,
+} from './dto/external-account.dto.js';
 import { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
 import { VerificationStateResponse } from './dto/verification-state.response.js';
 import { VerificationService } from './verification.service.js';
@@ -188,6 +192,38 @@ export class AccountsController {
   ): Promise<ExternalAccountResponse> {
     return toExternalAccountResponse(
       await this.accounts.addExternalAccount(user, id, form, idempotencyKey),
+    );
+  }
+
+  /** Removes a bank account of a custom account (not the default one of its default currency). */
+  @Delete(':id/external-accounts/:externalAccount')
+  @AccountOwnerOnly()
+  @HttpCode(200)
+  @ApiOkResponse({ type: DeletedExternalAccountResponse })
+  @ApiNotFoundResponse({ description: 'No such account or bank account, or not the caller’s' })
+  @ApiBadRequestResponse({ description: 'The default bank account of the default currency' })
+  async deleteExternalAccount(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+    @Param('externalAccount') externalAccount: string,
+  ): Promise<DeletedExternalAccountResponse> {
+    await this.accounts.deleteExternalAccount(user, id, externalAccount);
+    return { id: externalAccount, deleted: true };
+  }
+
+  /** Makes a bank account the payout destination for its currency. */
+  @Post(':id/external-accounts/:externalAccount/default')
+  @AccountOwnerOnly()
+  @HttpCode(200)
+  @ApiOkResponse({ type: ExternalAccountResponse })
+  @ApiNotFoundResponse({ description: 'No such account or bank account, or not the caller’s' })
+  async setDefaultExternalAccount(
+    @ConnectUser() user: StripeConnectUser,
+    @Param('id') id: string,
+    @Param('externalAccount') externalAccount: string,
+  ): Promise<ExternalAccountResponse> {
+    return toExternalAccountResponse(
+      await this.accounts.setDefaultExternalAccount(user, id, externalAccount),
     );
   }
 

@@ -3,9 +3,11 @@ import type Stripe from 'stripe';
 import {
   AccountNotFoundError,
   FormValidationError,
+  StripeConnectError,
   StripeRequestError,
 } from '../common/stripe-connect.errors.js';
 import { callStripe } from '../stripe/stripe-errors.js';
+import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { Account } from './account.entity.js';
@@ -20,6 +22,15 @@ import {
   validateBankAccount,
   validateInitialForm,
 } from './onboarding-validation.js';
+
+/** A bank account that is not one of the account's: 404. */
+export class ExternalAccountNotFoundError extends StripeConnectError {
+  readonly status = 404;
+  readonly code = 'external_account_not_found';
+  constructor(id: string) {
+    super(`No such external account: ${id}`);
+  }
+}
 
 /** Where the request came from, for the terms acceptance, and the caller's idempotency key. */
 export interface RequestMeta {
@@ -221,6 +232,87 @@ export class AccountsService {
     const mirrored = (await this.get(user, id)).externalAccounts?.find((e) => e.id === created.id);
     if (!mirrored) throw new Error(`External account ${created.id} was not mirrored`);
     return mirrored;
+  }
+
+  /**
+   * Who may list what in the back office: the platform everything (optionally one account's); an owner only
+   * their own account's, named in `account` (another's is a 404).
+   */
+  async checkListScope(user: StripeConnectUser, account: string | undefined): Promise<void> {
+    if (user.platform) return;
+    if (!account) {
+      throw new FormValidationError({
+        account: ['account is required: name one of your connected accounts'],
+      });
+    }
+    await this.get(user, account);
+  }
+
+  /** A bank account of a custom account the caller may manage (404 otherwise). */
+  private async ownExternal(
+    user: StripeConnectUser,
+    id: string,
+    externalId: string,
+  ): Promise<{ account: Account; external: ExternalAccount }> {
+    const account = await this.get(user, id);
+    const external = account.externalAccounts?.find((e) => e.id === externalId);
+    if (!external) throw new ExternalAccountNotFoundError(externalId);
+    if (account.type !== 'custom') {
+      throw new FormValidationError({
+        externalAccount: ['bank accounts are managed by the platform for custom accounts only'],
+      });
+    }
+    return { account, external };
+  }
+
+  /** The account's snapshot afresh from Stripe, with its external accounts (a removed one disappears). */
+  private async refresh(id: string): Promise<void> {
+    const fresh = await callStripe(() => this.stripe.accounts.retrieve(id));
+    await this.accounts.saveSnapshot(fresh);
+  }
+
+  /**
+   * Removes a bank account (pinax-stripe's `bank_accounts.delete`). The default one of the account's default
+   * currency cannot go: make another the default first.
+   */
+  async deleteExternalAccount(
+    user: StripeConnectUser,
+    id: string,
+    externalId: string,
+  ): Promise<void> {
+    const { account, external } = await this.ownExternal(user, id, externalId);
+    if (external.defaultForCurrency && external.currency === account.defaultCurrency) {
+      throw new FormValidationError({
+        externalAccount: [
+          `the default bank account for ${external.currency} cannot be removed: make another one the default first`,
+        ],
+      });
+    }
+    const deleted = await callStripe(
+      () => this.stripe.accounts.deleteExternalAccount(id, externalId),
+      { external_account: 'externalAccount' },
+    );
+    await this.accounts.deleteExternalAccount(externalId, stripeTimeOf(deleted));
+    await this.refresh(id);
+    this.logger.log(`external account ${externalId} of ${id} removed`);
+  }
+
+  /** Makes a bank account the payout destination for its currency (pinax-stripe's `default_for_currency`). */
+  async setDefaultExternalAccount(
+    user: StripeConnectUser,
+    id: string,
+    externalId: string,
+  ): Promise<ExternalAccount> {
+    await this.ownExternal(user, id, externalId);
+    await callStripe(
+      () =>
+        this.stripe.accounts.updateExternalAccount(id, externalId, {
+          default_for_currency: true,
+        }),
+      { default_for_currency: 'defaultForCurrency' },
+    );
+    await this.refresh(id);
+    return (await this.ownExternal(user, id, externalId)).external;
   }
 
   async get(user: StripeConnectUser, id: string): Promise<Account> {

@@ -165,6 +165,20 @@ export function validateInitialForm(form: InitialCustomAccountDto): FieldErrors 
 }
 
 /** Country rules of a bank account added later (errors keyed `bankAccount.…`), and its currency. */
+/** A company's person (representative, owner, director, executive) checked by the account's country rules. */
+export function validatePerson(country: string, person: PersonInput): FieldErrors {
+  const rule = countryRule(country);
+  const errors = new Errors();
+  if (rule) checkPerson(rule, person, 'person', errors);
+  // Errors are keyed by the person's own fields (`dob`, `address.postalCode`).
+  return Object.fromEntries(
+    Object.entries(errors.all).map(([field, messages]) => [
+      field.replace(/^person\./, ''),
+      messages,
+    ]),
+  );
+}
+
 export function validateBankAccount(
   country: string,
   currency: string,

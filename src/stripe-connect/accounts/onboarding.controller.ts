@@ -13,11 +13,14 @@ import {
   UsePipes,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiExcludeEndpoint,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -124,7 +127,14 @@ export class OnboardingController {
   @Get('onboarding/refresh')
   @StripeConnectPublic()
   @UseGuards(StripeConnectThrottlerGuard)
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary: 'Browser: an expired Account Link’s refresh URL',
+    description:
+      'No JWT: the signed, short-lived `state` authenticates. Redirects to a fresh link.',
+  })
+  @ApiQuery({ name: 'state', required: true, description: 'The signed state of the link' })
+  @ApiResponse({ status: 303, description: 'Redirect to a fresh Account Link' })
+  @ApiBadRequestResponse({ description: 'Missing, forged or expired state' })
   async refresh(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     const link = await this.onboarding.refresh(state);
     res.redirect(303, link.url);
@@ -134,7 +144,16 @@ export class OnboardingController {
   @Get('onboarding/return')
   @StripeConnectPublic()
   @UseGuards(StripeConnectThrottlerGuard)
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary: 'Browser: where Stripe sends the user after onboarding',
+    description:
+      'No JWT: the signed `state` authenticates. Redirects to the configured return URL (with `account` ' +
+      'and `details_submitted`), or answers the account as JSON when none is configured.',
+  })
+  @ApiQuery({ name: 'state', required: true })
+  @ApiResponse({ status: 303, description: 'Redirect back to the app' })
+  @ApiOkResponse({ type: AccountResponse, description: 'Without a return URL' })
+  @ApiBadRequestResponse({ description: 'Missing, forged or expired state' })
   async returned(@Query('state') state: unknown, @Res() res: Response): Promise<void> {
     this.finish(res, await this.onboarding.returned(state));
   }
@@ -143,7 +162,19 @@ export class OnboardingController {
   @Get('oauth/callback')
   @StripeConnectPublic()
   @UseGuards(StripeConnectThrottlerGuard)
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary: 'Browser: Stripe OAuth’s redirect URI for Standard accounts',
+    description:
+      'No JWT: the single-use signed `state` authenticates. The account is connected and stored with its ' +
+      'owner; redirects to the return URL, or answers the account as JSON.',
+  })
+  @ApiQuery({ name: 'code', required: false })
+  @ApiQuery({ name: 'state', required: true })
+  @ApiQuery({ name: 'error', required: false })
+  @ApiQuery({ name: 'error_description', required: false })
+  @ApiResponse({ status: 303, description: 'Redirect back to the app' })
+  @ApiOkResponse({ type: AccountResponse, description: 'Without a return URL' })
+  @ApiBadRequestResponse({ description: 'Missing, used or forged state, or an OAuth error' })
   async oauthCallback(
     @Query()
     query: { code?: unknown; state?: unknown; error?: unknown; error_description?: unknown },

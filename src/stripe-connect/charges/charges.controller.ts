@@ -6,6 +6,7 @@ import {
   HttpCode,
   Param,
   Post,
+  Query,
   UseFilters,
   UseGuards,
   UsePipes,
@@ -21,11 +22,12 @@ import {
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
-import { PlatformOnlyError } from '../common/stripe-connect.errors.js';
+import { idempotencyKeyOf, platformOnly } from '../common/platform-only.js';
 import { PlatformOnly } from '../common/route-access.decorator.js';
-import { StripeConnectValidationPipe, validationFailed } from '../common/validation.js';
+import { StripeConnectValidationPipe } from '../common/validation.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import { ChargesService } from './charges.service.js';
+import { ChargeListQueryDto, ChargeListResponse } from './dto/charge-list.dto.js';
 import {
   CaptureChargeDto,
   ChargeResponse,
@@ -36,35 +38,23 @@ import {
   toRefundResponse,
 } from './dto/charge.dto.js';
 
-export function platformOnly(user: StripeConnectUser): void {
-  if (!user.platform)
-    throw new PlatformOnlyError('Only the platform may move money between parties');
-}
-
-export function idempotencyKeyOf(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,255}$/.test(header))
-    throw validationFailed({ 'Idempotency-Key': ['must be 1 to 255 printable characters'] });
-  return header;
-}
-
 const KEY_HEADER = {
   name: 'Idempotency-Key',
   required: false,
   description: 'A retried request moves no money twice and answers as the first did',
 };
 
-/** Charges on behalf of connected accounts: the platform only. */
+/** Charges on behalf of connected accounts: the platform only (the list: an owner too, for one account). */
 @ApiTags('charges')
 @ApiBearerAuth()
 @Controller('connect/charges')
-@PlatformOnly()
 @UseGuards(StripeConnectAuthGuard)
 @UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}
 
+  @PlatformOnly()
   @Post()
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: ChargeResponse })
@@ -78,6 +68,18 @@ export class ChargesController {
     return toChargeResponse(await this.charges.create(form, idempotencyKeyOf(key)));
   }
 
+  /** The platform's charges, or (an owner) one of their account's; newest first, cursor-paginated. */
+  @Get()
+  @ApiOkResponse({ type: ChargeListResponse })
+  async list(
+    @ConnectUser() user: StripeConnectUser,
+    @Query() query: ChargeListQueryDto,
+  ): Promise<ChargeListResponse> {
+    const page = await this.charges.list(user, query);
+    return { object: 'list', data: page.data.map(toChargeResponse), hasMore: page.hasMore };
+  }
+
+  @PlatformOnly()
   @Get(':id')
   @ApiOkResponse({ type: ChargeResponse })
   async get(
@@ -88,6 +90,7 @@ export class ChargesController {
     return toChargeResponse(await this.charges.get(id));
   }
 
+  @PlatformOnly()
   @Post(':id/capture')
   @HttpCode(200)
   @ApiHeader(KEY_HEADER)
@@ -102,6 +105,7 @@ export class ChargesController {
     return toChargeResponse(await this.charges.capture(id, body.amount, idempotencyKeyOf(key)));
   }
 
+  @PlatformOnly()
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiHeader(KEY_HEADER)
@@ -115,6 +119,7 @@ export class ChargesController {
     return toChargeResponse(await this.charges.cancel(id, idempotencyKeyOf(key)));
   }
 
+  @PlatformOnly()
   @Post(':id/refunds')
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: RefundResponse })

@@ -6,12 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { MirrorService } from '../webhooks/mirror.service.js';
 import Stripe from 'stripe';
-import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
+import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
+import type { StripeConnectUser } from '../stripe-connect.options.js';
+import type { ApplicationFee } from './application-fee.entity.js';
 import { chargeAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
@@ -19,7 +20,13 @@ import { idOf } from '../stripe/stripe-id.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { paymentIntentValues, refundValues } from './charge-mirror.js';
 import { Charge } from './charge.entity.js';
+import { ChargesRepository } from './charges.repository.js';
 import type { CreateChargeDto, CreateRefundDto } from './dto/charge.dto.js';
+import type {
+  ApplicationFeeListQueryDto,
+  ChargeListQueryDto,
+  RefundListQueryDto,
+} from './dto/charge-list.dto.js';
 import { Refund } from './refund.entity.js';
 
 export class ChargeNotFoundError extends StripeConnectError {
@@ -48,7 +55,7 @@ export class ChargesService {
 
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly charges: ChargesRepository,
     private readonly accounts: AccountsService,
     private readonly mirror: MirrorService,
   ) {}
@@ -141,8 +148,36 @@ export class ChargesService {
     }
   }
 
+  /** A page of charges: the platform's, or an owner's account's (direct, destination, on behalf of). */
+  async list(user: StripeConnectUser, query: ChargeListQueryDto): Promise<Page<Charge>> {
+    await this.accounts.checkListScope(user, query.account);
+    return this.charges.listCharges({
+      ...pageRequestOf(query),
+      account: query.account,
+      status: query.status,
+      customer: query.customer,
+    });
+  }
+
+  listRefunds(query: RefundListQueryDto): Promise<Page<Refund>> {
+    return this.charges.listRefunds({
+      ...pageRequestOf(query),
+      account: query.account,
+      status: query.status,
+      charge: query.charge,
+    });
+  }
+
+  listApplicationFees(query: ApplicationFeeListQueryDto): Promise<Page<ApplicationFee>> {
+    return this.charges.listApplicationFees({
+      ...pageRequestOf(query),
+      account: query.account,
+      refunded: query.refunded,
+    });
+  }
+
   async get(id: string): Promise<Charge> {
-    const charge = await this.dataSource.getRepository(Charge).findOneBy({ id });
+    const charge = await this.charges.findCharge(id);
     if (!charge) throw new ChargeNotFoundError(id);
     return charge;
   }

@@ -5,16 +5,15 @@
  * user and the account, so concurrent creates end with one customer and one link.
  */
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { MirrorService } from '../webhooks/mirror.service.js';
 import Stripe from 'stripe';
-import { DataSource, IsNull } from 'typeorm';
-import { Account } from '../accounts/account.entity.js';
+import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import { AccountNotFoundError, StripeConnectError } from '../common/stripe-connect.errors.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
-import { Customer } from './customer.entity.js';
-import { UserAccount } from './user-account.entity.js';
+import type { Customer } from './customer.entity.js';
+import { CustomersRepository } from './customers.repository.js';
+import type { CustomerListQueryDto } from './dto/customer-list.dto.js';
 
 /** The seller's account cannot take payments yet: 409. */
 export class AccountNotEnabledError extends StripeConnectError {
@@ -33,7 +32,7 @@ export class CustomersService {
 
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customers: CustomersRepository,
     private readonly mirror: MirrorService,
   ) {}
 
@@ -42,14 +41,8 @@ export class CustomersService {
     userId: string,
     options: { stripeAccount?: string } = {},
   ): Promise<Customer | null> {
-    if (!options.stripeAccount) {
-      return this.dataSource.getRepository(Customer).findOneBy({ userId, accountId: IsNull() });
-    }
-    const link = await this.dataSource.getRepository(UserAccount).findOne({
-      where: { userId, accountId: options.stripeAccount },
-      relations: { customer: true },
-    });
-    return link?.customer ?? null;
+    if (!options.stripeAccount) return this.customers.findPlatformCustomer(userId);
+    return this.customers.findConnectedCustomer(userId, options.stripeAccount);
   }
 
   /**
@@ -63,7 +56,7 @@ export class CustomersService {
   ): Promise<{ customer: Customer; created: boolean }> {
     const accountId = options.stripeAccount ?? null;
     if (accountId) {
-      const account = await this.dataSource.getRepository(Account).findOneBy({ id: accountId });
+      const account = await this.customers.findAccount(accountId);
       if (!account || !account.authorized || account.deletedAt)
         throw new AccountNotFoundError(accountId);
       if (!account.chargesEnabled)
@@ -95,28 +88,7 @@ export class CustomersService {
       { family: 'customer', accountId, customer: remote, deleted: false },
       remote,
     );
-    await this.dataSource.transaction(async (manager) => {
-      if (!accountId) {
-        await manager
-          .createQueryBuilder()
-          .update(Customer)
-          .set({ userId })
-          .where('id = :id AND user_id IS NULL', { id: remote.id })
-          .execute();
-      }
-      if (!accountId) return;
-      if (replaces) {
-        await manager.update(UserAccount, { userId, accountId }, { customerId: remote.id });
-      } else {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(UserAccount)
-          .values({ userId, accountId, customerId: remote.id })
-          .orIgnore()
-          .execute();
-      }
-    });
+    await this.customers.linkCreated(remote.id, userId, accountId, replaces);
     const customer = (await this.getCustomerForUser(userId, {
       stripeAccount: accountId ?? undefined,
     }))!;
@@ -126,6 +98,15 @@ export class CustomersService {
       );
     }
     return { customer, created: true };
+  }
+
+  /** A page of customers: connected ones (optionally of one account), or platform ones. */
+  list(query: CustomerListQueryDto): Promise<Page<Customer>> {
+    return this.customers.list({
+      ...pageRequestOf(query),
+      account: query.account,
+      platform: query.platform,
+    });
   }
 
   private async stillAtStripe(customer: Customer): Promise<boolean> {

@@ -5,6 +5,7 @@ import {
   Headers,
   Param,
   Post,
+  Query,
   UseFilters,
   UseGuards,
   UsePipes,
@@ -17,7 +18,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { idempotencyKeyOf, platformOnly } from '../charges/charges.controller.js';
+import { idempotencyKeyOf, platformOnly } from '../common/platform-only.js';
 import { ConnectUser } from '../common/connect-user.decorator.js';
 import { StripeConnectAuthGuard } from '../common/stripe-connect-auth.guard.js';
 import { StripeConnectExceptionFilter } from '../common/stripe-connect-exception.filter.js';
@@ -36,6 +37,12 @@ import {
   toTransferResponse,
   TransferResponse,
 } from './dto/transfer.dto.js';
+import {
+  PayoutListQueryDto,
+  PayoutListResponse,
+  TransferListQueryDto,
+  TransferListResponse,
+} from './dto/transfer-list.dto.js';
 import { TransfersService } from './transfers.service.js';
 
 const KEY_HEADER = {
@@ -48,13 +55,24 @@ const KEY_HEADER = {
 @ApiTags('transfers')
 @ApiBearerAuth()
 @Controller('connect/transfers')
-@PlatformOnly()
 @UseGuards(StripeConnectAuthGuard)
 @UsePipes(StripeConnectValidationPipe)
 @UseFilters(StripeConnectExceptionFilter)
 export class TransfersController {
   constructor(private readonly transfers: TransfersService) {}
 
+  /** The platform's transfers, or (an owner) those one of their accounts received; cursor-paginated. */
+  @Get()
+  @ApiOkResponse({ type: TransferListResponse })
+  async list(
+    @ConnectUser() user: StripeConnectUser,
+    @Query() query: TransferListQueryDto,
+  ): Promise<TransferListResponse> {
+    const page = await this.transfers.listTransfers(user, query);
+    return { object: 'list', data: page.data.map(toTransferResponse), hasMore: page.hasMore };
+  }
+
+  @PlatformOnly()
   @Post()
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: TransferResponse })
@@ -67,6 +85,7 @@ export class TransfersController {
     return toTransferResponse(await this.transfers.create(form, idempotencyKeyOf(key)));
   }
 
+  @PlatformOnly()
   @Post(':id/reversals')
   @ApiHeader(KEY_HEADER)
   @ApiCreatedResponse({ type: ReversalResponse })
@@ -121,5 +140,35 @@ export class PayoutsController {
     @Headers('idempotency-key') key?: string,
   ): Promise<PayoutResponse> {
     return toPayoutResponse(await this.transfers.payout(user, id, form, idempotencyKeyOf(key)));
+  }
+}
+
+/** Every account's payouts (the platform) or one owner's account's, and the platform's own balance. */
+@ApiTags('payouts')
+@ApiBearerAuth()
+@Controller('connect')
+@UseGuards(StripeConnectAuthGuard)
+@UsePipes(StripeConnectValidationPipe)
+@UseFilters(StripeConnectExceptionFilter)
+export class PlatformMoneyController {
+  constructor(private readonly transfers: TransfersService) {}
+
+  @Get('payouts')
+  @ApiOkResponse({ type: PayoutListResponse })
+  async payouts(
+    @ConnectUser() user: StripeConnectUser,
+    @Query() query: PayoutListQueryDto,
+  ): Promise<PayoutListResponse> {
+    const page = await this.transfers.listPayouts(user, query);
+    return { object: 'list', data: page.data.map(toPayoutResponse), hasMore: page.hasMore };
+  }
+
+  /** The platform's own Stripe balance (available and pending, per currency). */
+  @PlatformOnly()
+  @Get('balance')
+  @ApiOkResponse({ type: BalanceResponse })
+  balance(@ConnectUser() user: StripeConnectUser): Promise<BalanceResponse> {
+    platformOnly(user, 'Only the platform’s back office may read the platform’s balance');
+    return this.transfers.platformBalance();
   }
 }

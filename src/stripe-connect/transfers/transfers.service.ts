@@ -4,11 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { MirrorService } from '../webhooks/mirror.service.js';
 import type Stripe from 'stripe';
-import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
+import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
 import { chargeAmountProblem, payoutAmountProblem } from '../stripe/currency.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
@@ -16,10 +15,12 @@ import { callStripe } from '../stripe/stripe-errors.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { CreatePayoutDto, CreateTransferDto } from './dto/transfer.dto.js';
+import type { PayoutListQueryDto, TransferListQueryDto } from './dto/transfer-list.dto.js';
 import { Payout } from './payout.entity.js';
 import { payoutValues, reversalValues, transferValues } from './transfer-mirror.js';
 import { TransferReversal } from './transfer-reversal.entity.js';
 import { Transfer } from './transfer.entity.js';
+import { TransfersRepository } from './transfers.repository.js';
 
 export class TransferNotFoundError extends StripeConnectError {
   readonly status = 404;
@@ -27,6 +28,17 @@ export class TransferNotFoundError extends StripeConnectError {
   constructor(id: string) {
     super(`No such transfer: ${id}`);
   }
+}
+
+export interface BalanceAmounts {
+  available: { amount: number; currency: string }[];
+  pending: { amount: number; currency: string }[];
+}
+
+function amountsOf(balance: Stripe.Balance): BalanceAmounts {
+  const rows = (list: Stripe.Balance.Available[] | Stripe.Balance.Pending[]) =>
+    list.map((b) => ({ amount: b.amount, currency: b.currency }));
+  return { available: rows(balance.available), pending: rows(balance.pending) };
 }
 
 const FIELDS = {
@@ -41,7 +53,7 @@ export class TransfersService {
 
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transfers: TransfersRepository,
     private readonly accounts: AccountsService,
     private readonly mirror: MirrorService,
   ) {}
@@ -91,7 +103,7 @@ export class TransfersService {
     amount: number | undefined,
     idempotencyKey?: string,
   ): Promise<TransferReversal> {
-    const local = await this.dataSource.getRepository(Transfer).findOneBy({ id });
+    const local = await this.transfers.findTransfer(id);
     if (!local) throw new TransferNotFoundError(id);
     if (!idempotencyKey && amount !== undefined && amount > local.amount - local.amountReversed) {
       throw new FormValidationError({
@@ -145,26 +157,45 @@ export class TransfersService {
     return Object.assign(new Payout(), payoutValues(payout, accountId, stripeTimeOf(payout)));
   }
 
+  /** The account's latest 100 payouts. */
   async payouts(user: StripeConnectUser, accountId: string): Promise<Payout[]> {
     await this.accounts.get(user, accountId);
-    return this.dataSource
-      .getRepository(Payout)
-      .find({ where: { accountId }, order: { createdAt: 'DESC' }, take: 100 });
+    return (await this.transfers.listPayouts({ account: accountId, limit: 100 })).data;
   }
 
-  async balance(
+  /** A page of transfers: the platform's, or those an owner's account received. */
+  async listTransfers(
     user: StripeConnectUser,
-    accountId: string,
-  ): Promise<{
-    available: { amount: number; currency: string }[];
-    pending: { amount: number; currency: string }[];
-  }> {
+    query: TransferListQueryDto,
+  ): Promise<Page<Transfer>> {
+    await this.accounts.checkListScope(user, query.account);
+    return this.transfers.listTransfers({
+      ...pageRequestOf(query),
+      account: query.account,
+      transferGroup: query.transferGroup,
+      reversed: query.reversed,
+    });
+  }
+
+  /** A page of payouts: every account's for the platform, or an owner's account's. */
+  async listPayouts(user: StripeConnectUser, query: PayoutListQueryDto): Promise<Page<Payout>> {
+    await this.accounts.checkListScope(user, query.account);
+    return this.transfers.listPayouts({
+      ...pageRequestOf(query),
+      account: query.account,
+      status: query.status,
+    });
+  }
+
+  /** The platform's own balance. */
+  async platformBalance(): Promise<BalanceAmounts> {
+    return amountsOf(await callStripe(() => this.stripe.balance.retrieve()));
+  }
+
+  async balance(user: StripeConnectUser, accountId: string): Promise<BalanceAmounts> {
     await this.accounts.get(user, accountId);
-    const balance = await callStripe(() =>
-      this.stripe.balance.retrieve({}, { stripeAccount: accountId }),
+    return amountsOf(
+      await callStripe(() => this.stripe.balance.retrieve({}, { stripeAccount: accountId })),
     );
-    const rows = (list: Stripe.Balance.Available[] | Stripe.Balance.Pending[]) =>
-      list.map((b) => ({ amount: b.amount, currency: b.currency }));
-    return { available: rows(balance.available), pending: rows(balance.pending) };
   }
 }

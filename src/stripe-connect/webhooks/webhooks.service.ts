@@ -231,9 +231,15 @@ export class WebhooksService implements OnModuleInit {
   /** Reprocesses stored events (failed ones by default); processing is idempotent. */
   async replay(
     filter: EventReplayFilter,
+    progress: {
+      onSelected?: (count: number) => void;
+      onResult?: (result: { id: string; type: string; outcome: EventOutcome }) => void;
+    } = {},
   ): Promise<{ id: string; type: string; outcome: EventOutcome }[]> {
     const results: { id: string; type: string; outcome: EventOutcome }[] = [];
-    for (const record of await this.events.selectForReplay(filter)) {
+    const selected = await this.events.selectForReplay(filter);
+    progress.onSelected?.(selected.length);
+    for (const record of selected) {
       const owner = randomUUID();
       const outcome = (await this.events.claim(record.id, owner, { includeProcessed: true }))
         ? await this.track(record, owner)
@@ -242,6 +248,7 @@ export class WebhooksService implements OnModuleInit {
         `replay ${record.id} ${record.type} ${record.accountId ?? 'platform'}: ${outcome}`,
       );
       results.push({ id: record.id, type: record.type, outcome });
+      progress.onResult?.(results[results.length - 1]);
     }
     return results;
   }

@@ -92,11 +92,11 @@ export function externalAccountsOf(
   store: SandboxStore,
   accountId: string,
 ): StoredObject<ExternalAccountData>[] {
-  return store.list<ExternalAccountData>('external_account', (e) => e.scope === accountId);
+  return store.listScoped<ExternalAccountData>('external_account', accountId);
 }
 
 export function personsOf(store: SandboxStore, accountId: string): StoredObject<PersonData>[] {
-  return store.list<PersonData>('person', (p) => p.scope === accountId);
+  return store.listScoped<PersonData>('person', accountId);
 }
 
 export function hasRepresentative(store: SandboxStore, accountId: string): boolean {

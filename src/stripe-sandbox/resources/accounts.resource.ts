@@ -5,7 +5,7 @@
 import type { FormObject } from '../form-codec.js';
 import { invalidParam, invalidRequest, resourceMissing } from '../sandbox.errors.js';
 import { newId } from '../sandbox.ids.js';
-import { matchesRange, paginate } from '../sandbox.list.js';
+import { matchesRange, paginate, paginateKind } from '../sandbox.list.js';
 import type { StoredObject } from '../sandbox.store.js';
 import type { RequestContext, StripeSandbox } from '../stripe-sandbox.js';
 import { changingAccount } from './account-changes.js';
@@ -228,14 +228,16 @@ function rejectAccount(ctx: RequestContext): Record<string, unknown> {
 function listAccounts(ctx: RequestContext): unknown {
   const store = ctx.sandbox.store;
   const render = (stored: StoredObject) => renderAccount(store, stored);
-  const items =
-    ctx.scope !== null
-      ? []
-      : store.list<AccountData>(
-          'account',
-          (a) => !a.data.deleted && matchesRange(a.data.created, ctx.params.created, 'created'),
-        );
-  return paginate(ctx.params, items, render, '/v1/accounts', 'account');
+  if (ctx.scope !== null) return paginate(ctx.params, [], render, '/v1/accounts', 'account');
+  return paginateKind<AccountData, unknown>(
+    ctx.params,
+    store,
+    'account',
+    (a) => !a.data.deleted && matchesRange(a.data.created, ctx.params.created, 'created'),
+    render,
+    '/v1/accounts',
+    'account',
+  );
 }
 
 export function registerAccounts(sandbox: StripeSandbox): void {

@@ -23,3 +23,8 @@ export class AddExternalAccountDto {
   @IsBoolean()
   defaultForCurrency?: boolean;
 }
+
+export class DeletedExternalAccountResponse {
+  @ApiProperty({ example: 'ba_1…' }) id: string;
+  @ApiProperty({ enum: [true] }) deleted: true;
+}

@@ -1,0 +1,143 @@
+/**
+ * The backfill (`accounts:sync`) against a sandbox seeded with accounts, on PostgreSQL (DATABASE_URL; a
+ * throwaway database is created beside it). The sandbox runs in its own process, as Stripe would; the sync
+ * runs here, through the same app context the CLI uses. Measures accounts/s and RSS after 1,000 accounts and
+ * after BENCH_BACKFILL_ACCOUNTS (default 100,000), and checks one row per account.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import pg from 'pg';
+import { AppModule } from '../src/app.module.js';
+import type { AppConfig } from '../src/config/app-config.js';
+import { AccountsSyncService } from '../src/stripe-connect/index.js';
+
+const TOTAL = Number(process.env.BENCH_BACKFILL_ACCOUNTS ?? 100_000);
+const FIRST = Math.min(1_000, TOTAL);
+const CONCURRENCY = Number(process.env.BENCH_BACKFILL_CONCURRENCY ?? 16);
+
+async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The standalone sandbox (dist build), in memory, on a free port. */
+async function startSandbox(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, '..', 'src', 'stripe-sandbox', 'sandbox.main.js')],
+    { env: { ...process.env, SANDBOX_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  child.stdout.resume();
+  return { url, child };
+}
+
+async function seed(url: string, accounts: number): Promise<void> {
+  for (let done = 0; done < accounts;) {
+    const batch = Math.min(10_000, accounts - done);
+    const response = await fetch(`${url}/_sandbox/seed`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ accounts: batch, companyPercent: 20 }),
+    });
+    if (!response.ok) throw new Error(`seed: HTTP ${response.status} ${await response.text()}`);
+    done += batch;
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+export async function benchBackfill(): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    console.log('backfill: skipped (set DATABASE_URL: the figure is measured on PostgreSQL)');
+    return;
+  }
+  const dbName = `nsc_bench_backfill_${Date.now()}`;
+  await admin(adminUrl, (c) => c.query(`CREATE DATABASE "${dbName}"`));
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const sandbox = await startSandbox();
+  const config: AppConfig = {
+    port: 0,
+    trustedProxies: [],
+    onboarding: { publicUrl: 'http://localhost' },
+    dataDir: '/nonexistent',
+    database: { kind: 'postgres', url: dbUrl.toString() },
+    stripe: {
+      kind: 'stripe',
+      secretKey: 'sk_test_bench_backfill',
+      apiBase: sandbox.url,
+      webhookSecrets: ['whsec_bench'],
+      connectWebhookSecrets: ['whsec_bench'],
+    },
+    auth: { jwtSecret: 'x'.repeat(32), developmentSecret: false },
+  };
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: ['error'],
+  });
+  try {
+    const sync = app.get(AccountsSyncService);
+    let peak = 0;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 100);
+    const round = async (label: string) => {
+      peak = process.memoryUsage().rss;
+      const summary = await sync.sync({ concurrency: CONCURRENCY, restart: true });
+      const rows = await admin(dbUrl.toString(), (c) =>
+        c.query<{ n: string; distinct: string }>(
+          'SELECT count(*) AS n, count(DISTINCT id) AS distinct FROM stripe_accounts',
+        ),
+      );
+      const rate = summary.synced / summary.seconds;
+      console.log(
+        `backfill ${label.padEnd(22)} ${summary.synced} accounts in ${summary.seconds.toFixed(1)} s = ` +
+          `${rate.toFixed(0).padStart(5)} accounts/s; RSS peak ${mb(peak)}; ${rows.rows[0].n} rows ` +
+          `(${rows.rows[0].distinct} distinct), ${summary.persons} persons, ${summary.failed.length} failed`,
+      );
+    };
+    const seedStart = performance.now();
+    await seed(sandbox.url, FIRST);
+    console.log(
+      `seeded ${FIRST} accounts in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+    );
+    await round(`first ${FIRST}`);
+    if (TOTAL > FIRST) {
+      const start = performance.now();
+      await seed(sandbox.url, TOTAL - FIRST);
+      console.log(
+        `seeded ${TOTAL - FIRST} more in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+      );
+      const page = performance.now();
+      await fetch(`${sandbox.url}/v1/accounts?limit=100`, {
+        headers: { Authorization: 'Bearer sk_test_bench' },
+      });
+      console.log(
+        `sandbox: one page of 100 accounts at ${TOTAL}: ${(performance.now() - page).toFixed(0)} ms`,
+      );
+      await round(`all ${TOTAL}`);
+    }
+    clearInterval(sampler);
+  } finally {
+    await app.close();
+    sandbox.child.kill('SIGTERM');
+    await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+  }
+}
+
+if (import.meta.url === new URL(`file://${process.argv[1]}`).href) await benchBackfill();

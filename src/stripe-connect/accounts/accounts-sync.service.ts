@@ -1,0 +1,277 @@
+/**
+ * The backfill (`accounts:sync`): imports or refreshes every connected account the platform has, with its
+ * external accounts, persons and capabilities, through the same guarded writes as the webhook path (a
+ * snapshot older than the row's is never written; owners are never cleared). Pages of `accounts.list` are
+ * written with bounded concurrency; after each page, its last id is kept in the database, so an interrupted
+ * run resumes there. Rate limits (429) are waited out with exponential backoff.
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import type Stripe from 'stripe';
+import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
+import { stripeTimeOf } from '../stripe/stripe-time.js';
+import { AccountsRepository } from './accounts.repository.js';
+import { SyncCursorRepository } from './sync-cursor.repository.js';
+
+const CURSOR = 'accounts';
+const PAGE_SIZE = 100;
+
+export interface AccountsSyncOptions {
+  /** One account only (no cursor kept). */
+  account?: string;
+  /** Accounts written at once (default 8, at most 64). */
+  concurrency?: number;
+  /** Start from the beginning even if a previous run was interrupted. */
+  restart?: boolean;
+  /** Set the owner of accounts that have none from this metadata key (e.g. `user_id`); never replaces one. */
+  ownerMetadataKey?: string;
+  /** Backoff before retrying a rate-limited call (ms, doubled each time; default 1000). */
+  backoffMs?: number;
+  /** Called once the run knows where it starts: the estimated total (the mirror's count) and the count so far. */
+  onStart?: (state: { estimated: number; resumedAfter: string | null; synced: number }) => void;
+  /** Called after each account, written or failed. */
+  onAccount?: (result: { id: string; ok: boolean; error?: string }) => void;
+}
+
+export interface AccountsSyncSummary {
+  synced: number;
+  failed: { id: string; message: string }[];
+  externalAccounts: number;
+  persons: number;
+  pages: number;
+  /** The cursor the run resumed after, when it continued an interrupted one. */
+  resumedAfter: string | null;
+  seconds: number;
+}
+
+interface PageEntry {
+  account: Stripe.Account;
+  externals: (Stripe.BankAccount | Stripe.Card)[];
+  persons: Stripe.Person[] | null;
+  owner?: string;
+}
+
+function isRateLimited(error: unknown): boolean {
+  const e = error as { statusCode?: number; type?: string; code?: string };
+  return e?.statusCode === 429 || e?.type === 'StripeRateLimitError' || e?.code === 'rate_limit';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+@Injectable()
+export class AccountsSyncService {
+  private readonly logger = new Logger(AccountsSyncService.name);
+
+  constructor(
+    @InjectStripeClient() private readonly stripe: Stripe,
+    private readonly accounts: AccountsRepository,
+    private readonly cursors: SyncCursorRepository,
+  ) {}
+
+  async sync(options: AccountsSyncOptions = {}): Promise<AccountsSyncSummary> {
+    const started = Date.now();
+    const summary: AccountsSyncSummary = {
+      synced: 0,
+      failed: [],
+      externalAccounts: 0,
+      persons: 0,
+      pages: 0,
+      resumedAfter: null,
+      seconds: 0,
+    };
+    const concurrency = Math.min(Math.max(options.concurrency ?? 8, 1), 64);
+    if (options.account) {
+      options.onStart?.({ estimated: 1, resumedAfter: null, synced: 0 });
+      const account = await this.withBackoff(options, () =>
+        this.stripe.accounts.retrieve(options.account!),
+      );
+      await this.syncOne(account, stripeTimeOf(account), options, summary);
+      summary.seconds = (Date.now() - started) / 1000;
+      return summary;
+    }
+    const previous = await this.cursors.find(CURSOR);
+    let cursor: string | null = null;
+    if (!options.restart && previous?.cursor && !previous.completedAt) {
+      cursor = previous.cursor;
+      summary.resumedAfter = cursor;
+      summary.synced = previous.synced;
+    } else {
+      await this.cursors.start(CURSOR);
+    }
+    options.onStart?.({
+      estimated: Math.max(await this.accounts.count(), previous?.synced ?? 0),
+      resumedAfter: cursor,
+      synced: summary.synced,
+    });
+    const list = (after: string | null) =>
+      this.withBackoff(options, () =>
+        this.stripe.accounts.list({
+          limit: PAGE_SIZE,
+          ...(after ? { starting_after: after } : {}),
+        }),
+      );
+    // A pipeline: page N+1 is fetched and its persons listed while page N is written; pages are written
+    // (and the cursor moved) in order, so a resumed run never skips an account.
+    let fetching: Promise<Stripe.ApiList<Stripe.Account>> | null = list(cursor);
+    let writing: Promise<void> = Promise.resolve();
+    while (fetching) {
+      const page: Stripe.ApiList<Stripe.Account> = await fetching;
+      const last = page.data.length ? page.data[page.data.length - 1].id : null;
+      fetching = page.has_more && last ? list(last) : null;
+      const at = stripeTimeOf(page);
+      const entries = await this.prepare(page.data, options, concurrency, summary);
+      await writing;
+      writing = this.write(entries, at, options, summary).then(async () => {
+        summary.pages += 1;
+        if (last) await this.cursors.advance(CURSOR, last, summary.synced);
+      });
+    }
+    await writing;
+    await this.cursors.complete(CURSOR, summary.synced);
+    summary.seconds = (Date.now() - started) / 1000;
+    this.logger.log(
+      `accounts:sync: ${summary.synced} synced, ${summary.failed.length} failed, ${summary.pages} page(s) in ${summary.seconds.toFixed(1)} s`,
+    );
+    return summary;
+  }
+
+  /** Each account of a page with its complete external accounts and persons (fetched when not all given). */
+  private async prepare(
+    accounts: Stripe.Account[],
+    options: AccountsSyncOptions,
+    concurrency: number,
+    summary: AccountsSyncSummary,
+  ): Promise<PageEntry[]> {
+    const entries: PageEntry[] = [];
+    await runBounded(accounts, concurrency, async (account) => {
+      try {
+        const externals = account.external_accounts;
+        let data = externals?.data ?? [];
+        if (externals?.has_more) {
+          data = [];
+          await this.withBackoff(options, () =>
+            this.stripe.accounts
+              .listExternalAccounts(account.id, { limit: 100 })
+              .autoPagingEach((external) => {
+                data.push(external);
+              }),
+          );
+        }
+        const owner = options.ownerMetadataKey
+          ? account.metadata?.[options.ownerMetadataKey]
+          : undefined;
+        entries.push({
+          account: { ...account, external_accounts: { ...externals!, data, has_more: false } },
+          externals: data,
+          persons: await this.personsOf(account, options),
+          ...(owner ? { owner } : {}),
+        });
+      } catch (error) {
+        this.fail(account.id, error, options, summary);
+      }
+    });
+    return entries;
+  }
+
+  /**
+   * A page in one transaction; if it fails, account by account, so one bad account does not hold back the
+   * others.
+   */
+  private async write(
+    entries: PageEntry[],
+    at: Date,
+    options: AccountsSyncOptions,
+    summary: AccountsSyncSummary,
+  ): Promise<void> {
+    try {
+      await this.accounts.writePage(entries, at);
+      for (const entry of entries) this.done(entry, options, summary);
+    } catch {
+      for (const entry of entries) {
+        try {
+          await this.accounts.writePage([entry], at);
+          this.done(entry, options, summary);
+        } catch (error) {
+          this.fail(entry.account.id, error, options, summary);
+        }
+      }
+    }
+  }
+
+  /** One account, on its own (`--account`). */
+  private async syncOne(
+    account: Stripe.Account,
+    at: Date,
+    options: AccountsSyncOptions,
+    summary: AccountsSyncSummary,
+  ): Promise<void> {
+    const entries = await this.prepare([account], options, 1, summary);
+    await this.write(entries, at, options, summary);
+  }
+
+  private done(entry: PageEntry, options: AccountsSyncOptions, summary: AccountsSyncSummary): void {
+    summary.synced += 1;
+    summary.externalAccounts += entry.externals.length;
+    summary.persons += entry.persons?.length ?? 0;
+    options.onAccount?.({ id: entry.account.id, ok: true });
+  }
+
+  private fail(
+    id: string,
+    error: unknown,
+    options: AccountsSyncOptions,
+    summary: AccountsSyncSummary,
+  ): void {
+    summary.failed.push({ id, message: messageOf(error) });
+    this.logger.warn(`accounts:sync: ${id} failed: ${messageOf(error)}`);
+    options.onAccount?.({ id, ok: false, error: messageOf(error) });
+  }
+
+  /** The persons of a company account the platform manages (Stripe lists them for custom accounts only). */
+  private async personsOf(
+    account: Stripe.Account,
+    options: AccountsSyncOptions,
+  ): Promise<Stripe.Person[] | null> {
+    if (account.type !== 'custom' || account.business_type === 'individual') return null;
+    const persons: Stripe.Person[] = [];
+    await this.withBackoff(options, () =>
+      this.stripe.accounts.listPersons(account.id, { limit: 100 }).autoPagingEach((person) => {
+        persons.push(person);
+      }),
+    );
+    return persons;
+  }
+
+  /** Retries a call Stripe rate-limited (after the SDK's own retries), waiting longer each time. */
+  private async withBackoff<T>(options: AccountsSyncOptions, call: () => Promise<T>): Promise<T> {
+    let wait = options.backoffMs ?? 1000;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isRateLimited(error) || attempt >= 8) throw error;
+        this.logger.warn(`accounts:sync: rate limited; retrying in ${wait} ms`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        wait = Math.min(wait * 2, 30_000);
+      }
+    }
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at once. */
+async function runBounded<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,172 @@
+/** `accounts:sync` against the sandbox seeded with accounts: import, refresh, guard, owners, resume, 429s. */
+import { join } from 'node:path';
+import type Stripe from 'stripe';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCliWithStatus } from '../src/cli.js';
+import { EmbeddedSandbox } from '../src/sandbox/embedded-sandbox.js';
+import {
+  Account,
+  AccountsSyncService,
+  ExternalAccount,
+  Person,
+  STRIPE_CLIENT,
+  SyncCursor,
+} from '../src/stripe-connect/index.js';
+import { StripeSandbox } from '../src/stripe-sandbox/index.js';
+import { seedAccounts } from '../src/stripe-sandbox/sandbox.seed.js';
+import { createTestDatabase } from './support/test-database.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+describe('accounts:sync', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let sandbox: StripeSandbox;
+  let sync: AccountsSyncService;
+
+  beforeAll(async () => {
+    t = await createTestApp({ stripe: 'sandbox' });
+    db = t.app.get(DataSource);
+    sandbox = t.app.get(EmbeddedSandbox).sandbox;
+    sync = t.app.get(AccountsSyncService);
+    // Seeded accounts send no events: the mirror knows only the two templates' (through webhooks).
+    await seedAccounts(sandbox, { accounts: 250, companyPercent: 20 });
+    await sandbox.advanceClock(0);
+  });
+  afterAll(() => t.close());
+
+  it('imports every account once, with its bank accounts, persons and capabilities', async () => {
+    const summary = await sync.sync({ concurrency: 8 });
+    expect(summary).toMatchObject({ synced: 252, failed: [], resumedAfter: null, pages: 3 });
+    expect(await db.getRepository(Account).count()).toBe(252);
+    expect(await db.getRepository(ExternalAccount).count()).toBe(252);
+    // 51 companies (50 seeded and the template), 2 persons each.
+    expect(await db.getRepository(Person).count()).toBe(102);
+    const company = await db
+      .getRepository(Account)
+      .findOneByOrFail({ businessType: 'company', metadata: { user_id: 'seed-user-1' } as never });
+    expect(company.capabilities).toMatchObject({ card_payments: 'active', transfers: 'active' });
+    const persons = await db.getRepository(Person).findBy({ accountId: company.id });
+    expect(persons.some((p) => p.relationship.representative === true)).toBe(true);
+    expect(persons.some((p) => p.relationship.owner === true)).toBe(true);
+    expect(await db.getRepository(SyncCursor).findOneByOrFail({ name: 'accounts' })).toMatchObject({
+      cursor: null,
+      synced: 252,
+      completedAt: expect.any(Date),
+    });
+  });
+
+  it('refreshes without duplicates, never writes over a newer snapshot, never clears an owner', async () => {
+    const [owned, newer] = await db.getRepository(Account).find({ take: 2, order: { id: 'ASC' } });
+    await db.getRepository(Account).update({ id: owned.id }, { userId: 'owner-7' });
+    const future = new Date(Date.now() + 86_400_000);
+    await db
+      .getRepository(Account)
+      .update({ id: newer.id }, { snapshotAt: future, email: 'newer@example.com' });
+    const summary = await sync.sync({ ownerMetadataKey: 'user_id' });
+    expect(summary.synced).toBe(252);
+    expect(await db.getRepository(Account).count()).toBe(252);
+    expect(await db.getRepository(Account).findOneByOrFail({ id: owned.id })).toMatchObject({
+      userId: 'owner-7',
+    });
+    expect(await db.getRepository(Account).findOneByOrFail({ id: newer.id })).toMatchObject({
+      email: 'newer@example.com',
+      snapshotAt: future,
+    });
+    // Owners come from metadata where none was set.
+    const adopted = await db
+      .getRepository(Account)
+      .findOneByOrFail({ metadata: { user_id: 'seed-user-9' } as never });
+    expect(adopted.userId).toBe('seed-user-9');
+  });
+
+  it('never brings back a newer tombstone, and tombstones the persons Stripe no longer lists', async () => {
+    const company = await db
+      .getRepository(Account)
+      .findOneByOrFail({ businessType: 'company', metadata: { user_id: 'seed-user-1' } as never });
+    const [bank] = await db.getRepository(ExternalAccount).findBy({ accountId: company.id });
+    const [person, kept] = await db.getRepository(Person).findBy({ accountId: company.id });
+    // A deletion newer than anything the backfill reads (an event from the future).
+    const future = new Date(Date.now() + 86_400_000);
+    await db
+      .getRepository(ExternalAccount)
+      .update({ id: bank.id }, { deletedAt: future, snapshotAt: future });
+    await db
+      .getRepository(Person)
+      .update({ id: person.id }, { deletedAt: future, snapshotAt: future });
+    // A person the mirror holds from an old state and Stripe no longer lists.
+    await db.getRepository(Person).save(
+      Object.assign(new Person(), kept, {
+        id: 'person_gone_from_stripe',
+        snapshotAt: new Date('2020-01-01T00:00:00Z'),
+      }),
+    );
+    await sync.sync({ restart: true });
+    const withDeleted = { withDeleted: true } as const;
+    expect(
+      await db
+        .getRepository(ExternalAccount)
+        .findOneOrFail({ where: { id: bank.id }, ...withDeleted }),
+    ).toMatchObject({ deletedAt: future, snapshotAt: future });
+    expect(
+      await db.getRepository(Person).findOneOrFail({ where: { id: person.id }, ...withDeleted }),
+    ).toMatchObject({ deletedAt: future, snapshotAt: future });
+    const gone = await db
+      .getRepository(Person)
+      .findOneOrFail({ where: { id: 'person_gone_from_stripe' }, ...withDeleted });
+    expect(gone.deletedAt).toBeInstanceOf(Date);
+    // The listed ones are live, and the API shows only them.
+    expect(
+      (await db.getRepository(Person).findBy({ accountId: company.id })).map((p) => p.id),
+    ).toEqual([kept.id]);
+  });
+
+  it('stops when Stripe keeps failing, and resumes after the last page written', async () => {
+    sandbox.injectFault({ path: '/v1/accounts', method: 'GET', status: 500, count: 3 });
+    await expect(sync.sync({ restart: true })).rejects.toThrow();
+    expect(await db.getRepository(SyncCursor).findOneByOrFail({ name: 'accounts' })).toMatchObject({
+      completedAt: null,
+    });
+    // As a run interrupted after its first page leaves it:
+    const firstPage = await t.app.get<Stripe>(STRIPE_CLIENT).accounts.list({ limit: 100 });
+    const after = firstPage.data[99].id;
+    await db
+      .getRepository(SyncCursor)
+      .update({ name: 'accounts' }, { cursor: after, synced: 100, completedAt: null });
+    sandbox.injectFault({ path: '/v1/accounts', method: 'GET', status: 429, count: 4 });
+    const resumed = await sync.sync({ backoffMs: 10 });
+    expect(resumed).toMatchObject({ resumedAfter: after, synced: 252, pages: 2, failed: [] });
+    expect(await db.getRepository(Account).count()).toBe(252);
+  });
+
+  it('syncs one account with --account', async () => {
+    const one = await db.getRepository(Account).findOneByOrFail({ businessType: 'company' });
+    await db.getRepository(Person).delete({ accountId: one.id });
+    const summary = await sync.sync({ account: one.id });
+    expect(summary).toMatchObject({ synced: 1, persons: 2, failed: [] });
+  });
+});
+
+describe('npm run cli -- accounts:sync', () => {
+  const run = inject('testDatabaseRun');
+  const dir = join(run.root, `sync-cli-${process.pid}`);
+  const env: Record<string, string> = { PGLITE_DIR: dir, AUTH_JWT_SECRET: 'x'.repeat(32) };
+
+  beforeAll(async () => {
+    if (run.adminUrl) {
+      const database = await createTestDatabase(run);
+      if (database.kind === 'postgres') env.DATABASE_URL = database.url;
+    }
+    const seeded = await StripeSandbox.start({ stateFile: join(dir, 'stripe-sandbox.jsonl') });
+    await seedAccounts(seeded, { accounts: 30 });
+    await seeded.close();
+  });
+
+  it('imports the accounts of the configured Stripe, with a summary and exit code 0', async () => {
+    const { output, code } = await runCliWithStatus(['accounts:sync', '--concurrency', '4'], env);
+    expect(code, output).toBe(0);
+    expect(output, output).toMatch(
+      /^32 account\(s\) synced \(32 external account\(s\), 14 person\(s\)\), 0 failed/m,
+    );
+  });
+});
