@@ -57,7 +57,10 @@ describe('accounts:sync', () => {
   });
 
   it('refreshes without duplicates, never writes over a newer snapshot, never clears an owner', async () => {
-    const [owned, newer] = await db.getRepository(Account).find({ take: 2, order: { id: 'ASC' } });
+    // Two accounts other than the one whose owner is adopted below (ids are random).
+    const [owned, newer] = (await db.getRepository(Account).find({ order: { id: 'ASC' } }))
+      .filter((a) => a.metadata?.user_id !== 'seed-user-9')
+      .slice(0, 2);
     await db.getRepository(Account).update({ id: owned.id }, { userId: 'owner-7' });
     const future = new Date(Date.now() + 86_400_000);
     await db
