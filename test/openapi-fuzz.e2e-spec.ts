@@ -1,9 +1,8 @@
 /**
  * Every route of the OpenAPI document, sent what careless and hostile callers send: wrong types, missing and
  * extra fields, nulls, huge strings, deep nesting, prototype keys, invalid JSON, wrong content types, empty
- * bodies, bad path ids. None may answer 5xx; every 4xx of a library route has the library's error shape.
- * Bounded: a few hundred requests, as the platform (which passes every ownership check, so validation itself
- * is reached).
+ * bodies, bad path ids. None may answer 5xx; every 4xx has the library's error shape. Bounded: a few hundred
+ * requests, as the platform (which passes every ownership check, so validation itself is reached).
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -208,9 +207,6 @@ describe('fuzzing every route of the OpenAPI document', () => {
             failures.push(`${where} ${JSON.stringify(body).slice(0, 200)}`);
           else if (
             response.status >= 400 &&
-            // The library's routes answer its error shape; the host app's (the onboarding pages' session)
-            // its own, and must only never fail.
-            (route.path.startsWith('/connect') || route.path.startsWith('/stripe/')) &&
             (body.statusCode !== response.status ||
               typeof body.code !== 'string' ||
               typeof body.message !== 'string')
