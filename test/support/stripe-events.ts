@@ -1,32 +1,12 @@
 /** Stripe events as the project writes them to the `stripe` package's types, signed for real. */
-import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import Stripe from 'stripe';
 
 const signer = new Stripe('sk_test_signer');
 
-export function eventOf(
-  type: string,
-  object: object,
-  options: { account?: string; created?: number; id?: string; previousAttributes?: object } = {},
-): Stripe.Event {
-  return {
-    id: options.id ?? `evt_test_${randomBytes(8).toString('hex')}`,
-    object: 'event',
-    account: options.account,
-    api_version: '2026-10-28.endive',
-    created: options.created ?? Math.floor(Date.now() / 1000),
-    data: {
-      object,
-      ...(options.previousAttributes ? { previous_attributes: options.previousAttributes } : {}),
-    },
-    livemode: false,
-    pending_webhooks: 1,
-    request: { id: null, idempotency_key: null },
-    type,
-  } as unknown as Stripe.Event;
-}
+/** Events as Stripe sends them: the testing entry's own builder, so the suite and users' tests share one. */
+export { stripeEvent as eventOf } from '../../src/stripe-connect-testing/stripe-test-events.js';
 
 /** Posts an event to an endpoint with a `Stripe-Signature` made by the SDK's own helper. */
 export function deliver(
