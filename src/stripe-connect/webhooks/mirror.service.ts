@@ -65,11 +65,23 @@ const ACCOUNT_ENFORCED = new Set<MirrorOp['family']>([
   'payout',
 ]);
 
-/** PostgreSQL's `foreign_key_violation` (23503), as TypeORM wraps it (PostgreSQL and PGlite). */
-function isForeignKeyViolation(error: unknown): boolean {
+/** PostgreSQL's SQLSTATE of an error, as TypeORM wraps it (PostgreSQL and PGlite). */
+function sqlStateOf(error: unknown): unknown {
   const driver = (error as { driverError?: { code?: unknown } } | null)?.driverError;
-  return (driver?.code ?? (error as { code?: unknown } | null)?.code) === '23503';
+  return driver?.code ?? (error as { code?: unknown } | null)?.code;
 }
+
+/** `foreign_key_violation`. */
+const isForeignKeyViolation = (error: unknown) => sqlStateOf(error) === '23503';
+
+/**
+ * `unique_violation`. `INSERT … ON CONFLICT (id)` only arbitrates on the primary key: when two writers insert
+ * one new object at the same moment (an API answer and its webhook), a second unique index on the row (e.g.
+ * customers' `(id, account_id)`, the target of UserAccount's foreign key) can refuse the later one instead.
+ * Run again, the write finds the committed row and takes the guarded update path.
+ */
+const isUniqueViolation = (error: unknown) => sqlStateOf(error) === '23505';
+const MAX_INSERT_RACES = 3;
 
 @Injectable()
 export class MirrorService {
@@ -130,6 +142,7 @@ export class MirrorService {
       await options.within?.(this.dataSource.manager);
       return;
     }
+    let races = 0;
     for (let attempt = 1; ; attempt += 1) {
       const ties: number[] = [];
       try {
@@ -147,6 +160,11 @@ export class MirrorService {
           ensured = true;
           attempt -= 1;
           await this.ensureAccounts(planned.map((d) => d.op));
+          continue;
+        }
+        if (isUniqueViolation(error) && races < MAX_INSERT_RACES) {
+          races += 1;
+          attempt -= 1;
           continue;
         }
         if (!(error instanceof SnapshotTie) || attempt >= MAX_ATTEMPTS) throw error;
