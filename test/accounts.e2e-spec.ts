@@ -224,8 +224,9 @@ describe('custom account onboarding', () => {
       .get('/connect/accounts')
       .set('Authorization', `Bearer ${await t.token('seller-1')}`)
       .expect(200);
-    expect(mine.body.map((a: { userId: string }) => a.userId)).toEqual(['seller-1']);
-    const id = mine.body[0].id as string;
+    expect(mine.body).toMatchObject({ object: 'list', hasMore: false });
+    expect(mine.body.data.map((a: { userId: string }) => a.userId)).toEqual(['seller-1']);
+    const id = mine.body.data[0].id as string;
     await request(t.app.getHttpServer())
       .get(`/connect/accounts/${id}`)
       .set('Authorization', `Bearer ${await t.token('seller-1')}`)
@@ -240,11 +241,59 @@ describe('custom account onboarding', () => {
       .set('Authorization', `Bearer ${await t.token('back-office', { platform: true })}`)
       .expect(200);
     const all = await request(t.app.getHttpServer())
-      .get('/connect/accounts?limit=200')
+      .get('/connect/accounts?limit=100')
       .set('Authorization', `Bearer ${await t.token('back-office', { platform: true })}`)
       .expect(200);
-    expect(new Set(all.body.map((a: { userId: string }) => a.userId)).size).toBeGreaterThan(2);
+    expect(new Set(all.body.data.map((a: { userId: string }) => a.userId)).size).toBeGreaterThan(2);
     await request(t.app.getHttpServer()).get('/connect/accounts').expect(401);
+  });
+
+  it('pages GET /connect/accounts by cursor, newest first, and filters by type, status and user', async () => {
+    const platform = `Bearer ${await t.token('back-office', { platform: true })}`;
+    const get = (query: string, auth = platform) =>
+      request(t.app.getHttpServer()).get(`/connect/accounts${query}`).set('Authorization', auth);
+    const all = (await get('?limit=100').expect(200)).body.data as {
+      id: string;
+      type: string;
+      userId: string;
+      chargesEnabled: boolean;
+      payoutsEnabled: boolean;
+    }[];
+    expect(all.length).toBeGreaterThan(2);
+    const seen: string[] = [];
+    let after = '';
+    for (;;) {
+      const page = (await get(`?limit=2${after}`).expect(200)).body;
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data.map((a: { id: string }) => a.id));
+      if (!page.hasMore) break;
+      after = `&startingAfter=${page.data[page.data.length - 1].id}`;
+    }
+    expect(seen).toEqual(all.map((a) => a.id));
+
+    const custom = (await get('?limit=100&type=custom').expect(200)).body.data as typeof all;
+    expect(custom.map((a) => a.id)).toEqual(
+      all.filter((a) => a.type === 'custom').map((a) => a.id),
+    );
+    const active = (await get('?limit=100&status=active').expect(200)).body.data as typeof all;
+    expect(active.length).toBeGreaterThan(0);
+    expect(active.every((a) => a.chargesEnabled && a.payoutsEnabled)).toBe(true);
+    const restricted = (await get('?limit=100&status=restricted').expect(200)).body
+      .data as typeof all;
+    expect(restricted.every((a) => !(a.chargesEnabled && a.payoutsEnabled))).toBe(true);
+    expect(active.length + restricted.length).toBe(all.length);
+    const ofSeller = (await get('?limit=100&user=seller-1').expect(200)).body.data as typeof all;
+    expect(ofSeller.map((a) => a.userId)).toEqual(['seller-1']);
+
+    const seller = `Bearer ${await t.token('seller-1')}`;
+    expect((await get('?user=seller-1', seller).expect(200)).body.data).toHaveLength(1);
+    const refused = await get('?user=seller-2', seller).expect(403);
+    expect(refused.body).toMatchObject({ statusCode: 403 });
+    const bad = await get('?limit=0&type=premium&status=open&startingAfter=acct_nope').expect(400);
+    expect(Object.keys(bad.body.errors).sort()).toEqual(['limit', 'status', 'type']);
+    expect((await get('?offset=10').expect(400)).body.errors).toHaveProperty('offset');
+    const unknownCursor = await get('?startingAfter=acct_nope').expect(400);
+    expect(unknownCursor.body.errors).toHaveProperty('startingAfter');
   });
 
   it('adds bank accounts to a custom account by its country’s rules, and lists them', async () => {

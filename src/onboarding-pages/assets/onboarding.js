@@ -352,7 +352,7 @@ async function startPage() {
     window.location.replace(`/onboarding/${returned}`);
     return;
   }
-  const accounts = await api('GET', '/connect/accounts');
+  const accounts = (await api('GET', '/connect/accounts?limit=100')).data;
   const container = $('#accounts');
   container.textContent = '';
   container.removeAttribute('aria-busy');

@@ -1,13 +1,11 @@
 import {
   Body,
   Controller,
-  DefaultValuePipe,
   Delete,
   Get,
   Headers,
   HttpCode,
   Param,
-  ParseIntPipe,
   Post,
   Query,
   Req,
@@ -48,6 +46,7 @@ import {
   AddExternalAccountDto,
   DeletedExternalAccountResponse,
 } from './dto/external-account.dto.js';
+import { AccountListQueryDto, AccountListResponse } from './dto/account-list.dto.js';
 import { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
 import { VerificationStateResponse } from './dto/verification-state.response.js';
 import { VerificationService } from './verification.service.js';
@@ -94,18 +93,18 @@ export class AccountsController {
     return toAccountResponse(account);
   }
 
-  /** The caller's connected accounts (every account, for the platform), from the local mirror. */
+  /**
+   * The caller's connected accounts (every account, or one user's, for the platform), from the local mirror,
+   * newest first and cursor-paginated like Stripe's lists.
+   */
   @Get()
-  @ApiOkResponse({ type: [AccountResponse] })
+  @ApiOkResponse({ type: AccountListResponse })
   async list(
     @ConnectUser() user: StripeConnectUser,
-    @Query('limit', new DefaultValuePipe(50), ParseIntPipe) limit: number,
-    @Query('offset', new DefaultValuePipe(0), ParseIntPipe) offset: number,
-  ): Promise<AccountResponse[]> {
-    if (limit < 1 || limit > 200)
-      throw validationFailed({ limit: ['limit must be between 1 and 200'] });
-    if (offset < 0) throw validationFailed({ offset: ['offset must not be negative'] });
-    return (await this.accounts.list(user, { limit, offset })).map(toAccountResponse);
+    @Query() query: AccountListQueryDto,
+  ): Promise<AccountListResponse> {
+    const page = await this.accounts.list(user, query);
+    return { object: 'list', data: page.data.map(toAccountResponse), hasMore: page.hasMore };
   }
 
   /** What Stripe needs of the account: due date, requirements, errors, and a form description to render. */

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { pageOf, type Page, type PageRequest } from '../common/cursor-page.js';
 import { updateGuarded } from '../common/mirror-writer.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
 import type { DatedOp } from '../webhooks/mirror.service.js';
@@ -10,6 +11,14 @@ import { externalAccountListOf } from './account-mirror.js';
 import { Account } from './account.entity.js';
 import { ExternalAccount } from './external-account.entity.js';
 import { Person } from './person.entity.js';
+import type { AccountStatusFilter } from './dto/account-list.dto.js';
+
+export interface AccountListFilter extends PageRequest {
+  /** The owner's accounts only; every account when absent. */
+  userId?: string;
+  type?: string;
+  status?: AccountStatusFilter;
+}
 
 /** The queries of connected accounts and their external accounts. */
 @Injectable()
@@ -175,16 +184,33 @@ export class AccountsRepository {
   }
 
   /** The caller's accounts (every account for the platform), newest first. */
-  listVisible(
-    user: StripeConnectUser,
-    page: { limit: number; offset: number },
-  ): Promise<Account[]> {
-    return this.dataSource.getRepository(Account).find({
-      where: user.platform ? {} : { userId: user.id },
-      relations: { externalAccounts: true },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: page.limit,
-      skip: page.offset,
-    });
+  /**
+   * A page of accounts, newest first by the time the mirror recorded them, with their bank accounts: the
+   * owner's (or, with no `userId`, every account), of one type and status when asked.
+   */
+  async list(filter: AccountListFilter): Promise<Page<Account>> {
+    const query = this.dataSource.getRepository(Account).createQueryBuilder('a');
+    if (filter.userId !== undefined)
+      query.andWhere('a.user_id = :userId', { userId: filter.userId });
+    if (filter.type) query.andWhere('a.type = :type', { type: filter.type });
+    if (filter.status === 'active')
+      query.andWhere(
+        'a.charges_enabled AND a.payouts_enabled AND a.authorized AND a.deleted_at IS NULL',
+      );
+    else if (filter.status === 'restricted')
+      query.andWhere(
+        'NOT (a.charges_enabled AND a.payouts_enabled) AND a.authorized AND a.deleted_at IS NULL',
+      );
+    else if (filter.status === 'disconnected')
+      query.andWhere('(NOT a.authorized OR a.deleted_at IS NOT NULL)');
+    const page = await pageOf(query, filter);
+    if (page.data.length) {
+      const externals = await this.dataSource
+        .getRepository(ExternalAccount)
+        .findBy({ accountId: In(page.data.map((account) => account.id)) });
+      for (const account of page.data)
+        account.externalAccounts = externals.filter((ext) => ext.accountId === account.id);
+    }
+    return page;
   }
 }

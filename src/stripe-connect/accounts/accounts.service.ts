@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import {
   AccountNotFoundError,
   FormValidationError,
+  PlatformOnlyError,
   StripeConnectError,
   StripeRequestError,
 } from '../common/stripe-connect.errors.js';
@@ -15,6 +16,8 @@ import { AccountsRepository } from './accounts.repository.js';
 import { countryRule } from './country-rules.js';
 import type { InitialCustomAccountDto } from './dto/initial-custom-account.dto.js';
 import type { AddExternalAccountDto } from './dto/external-account.dto.js';
+import type { AccountListQueryDto } from './dto/account-list.dto.js';
+import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import type { ExternalAccount } from './external-account.entity.js';
 import {
   externalAccountParams,
@@ -321,7 +324,18 @@ export class AccountsService {
     return account;
   }
 
-  list(user: StripeConnectUser, page: { limit: number; offset: number }): Promise<Account[]> {
-    return this.accounts.listVisible(user, page);
+  /**
+   * A page of the caller's accounts (every account for the platform, or one user's with `user`), newest
+   * first. `user` is the platform's filter: an owner asking for someone else's accounts is refused.
+   */
+  list(user: StripeConnectUser, query: AccountListQueryDto): Promise<Page<Account>> {
+    if (query.user !== undefined && !user.platform && query.user !== user.id)
+      throw new PlatformOnlyError('Only the platform may list another user’s accounts');
+    return this.accounts.list({
+      ...pageRequestOf(query),
+      userId: user.platform ? query.user : user.id,
+      type: query.type,
+      status: query.status,
+    });
   }
 }
