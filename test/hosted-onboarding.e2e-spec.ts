@@ -102,6 +102,25 @@ describe('hosted onboarding', () => {
       .expect(400);
   });
 
+  it('forgets used nonces once every state they could belong to has expired, never sooner', async () => {
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    await db.query(
+      `INSERT INTO "stripe_used_states" ("nonce", "used_at") VALUES ($1, $2), ($3, $4)`,
+      ['nonce-used-4h-ago', hoursAgo(4), 'nonce-used-2h-ago', hoursAgo(2)],
+    );
+    const authorize = await request(t.app.getHttpServer())
+      .get('/connect/oauth/authorize-url')
+      .set('Authorization', await auth('pruning-seller'))
+      .expect(200);
+    const callback = await visit(authorize.body.url as string);
+    await request(t.app.getHttpServer()).get(local(callback)).expect(200);
+    const nonces = await db.query<{ nonce: string }[]>(`SELECT "nonce" FROM "stripe_used_states"`);
+    const kept = nonces.map((row) => row.nonce);
+    expect(kept).not.toContain('nonce-used-4h-ago');
+    expect(kept).toContain('nonce-used-2h-ago');
+    await request(t.app.getHttpServer()).get(local(callback)).expect(400);
+  });
+
   it('connects a standard account through OAuth, once per state, and deauthorizes it', async () => {
     const authorize = await request(t.app.getHttpServer())
       .get('/connect/oauth/authorize-url')

@@ -44,6 +44,9 @@ export class OnboardingNotConfiguredError extends StripeConnectError {
 /** How long the state of an Account Link's refresh and return URLs lives: one onboarding session. */
 export const ONBOARDING_STATE_SECONDS = 2 * 3600;
 const OAUTH_STATE_SECONDS = 15 * 60;
+/** How long a used nonce is remembered: longer than any state lives, plus an hour. */
+export const USED_STATE_RETENTION_SECONDS =
+  Math.max(ONBOARDING_STATE_SECONDS, OAUTH_STATE_SECONDS) + 3600;
 
 export interface OnboardingLink {
   url: string;
@@ -151,11 +154,18 @@ export class OnboardingService {
     }
   }
 
-  /** Remembers a state's nonce: a second use of the same state is refused. */
+  /**
+   * Remembers a state's nonce: a second use of the same state is refused. Nonces used longer ago than any
+   * state lives (plus an hour for clocks apart) are forgotten in the same statement: their states fail on
+   * expiry anyway, so the table holds only the last few hours of uses.
+   */
   private async useOnce(payload: StatePayload): Promise<void> {
     const claimed: unknown[] = await this.dataSource.query(
-      `INSERT INTO "stripe_used_states" ("nonce") VALUES ($1) ON CONFLICT DO NOTHING RETURNING "nonce"`,
-      [payload.nonce],
+      `WITH "forgotten" AS (
+         DELETE FROM "stripe_used_states" WHERE "used_at" < now() - make_interval(secs => $2)
+       )
+       INSERT INTO "stripe_used_states" ("nonce") VALUES ($1) ON CONFLICT DO NOTHING RETURNING "nonce"`,
+      [payload.nonce, USED_STATE_RETENTION_SECONDS],
     );
     if (!claimed.length) throw new OnboardingStateError('The state was used already');
   }
