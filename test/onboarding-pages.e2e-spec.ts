@@ -70,6 +70,11 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
     contexts.push(context);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`${user}: ${error.message}`));
+    // The pages' Content-Security-Policy must hold: anything it refuses is a failure of the test.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text()))
+        pageErrors.push(`${user}: ${message.text()}`);
+    });
     const link = onboardingSignInUrl(base, await signLoginToken(TEST_JWT_SECRET, user));
     await page.goto(link);
     await page.waitForURL(`${base}/onboarding`);
@@ -307,7 +312,11 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
     await page.locator('#signed-out').waitFor({ state: 'visible' });
     expect(await page.locator('#signed-out').textContent()).toContain('invalid or has expired');
     expect(page.url()).toBe(`${base}/onboarding/sign-in`);
-    await page.goto(`${base}/onboarding`);
+    const shell = await page.goto(`${base}/onboarding`);
+    const csp = shell?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
     await page.locator('#signed-out').waitFor({ state: 'visible' });
     expect(await page.locator('#app').isHidden()).toBe(true);
     // A bearer token of the API is not a sign-in token either.
