@@ -3,6 +3,7 @@ import { ExternalAccount } from './accounts/external-account.entity.js';
 import { Person } from './accounts/person.entity.js';
 import { SyncCursor } from './accounts/sync-cursor.entity.js';
 import { UsedState } from './accounts/used-state.entity.js';
+import { RateLimit } from './common/rate-limit.entity.js';
 import { ApplicationFee } from './charges/application-fee.entity.js';
 import { Charge } from './charges/charge.entity.js';
 import { Refund } from './charges/refund.entity.js';
@@ -31,4 +32,5 @@ export const stripeConnectEntities = [
   EventProcessingError,
   UsedState,
   SyncCursor,
+  RateLimit,
 ];

@@ -184,6 +184,8 @@ export {
   LoginLinkResponse,
 } from './accounts/dto/create-hosted-account.dto.js';
 export { UsedState } from './accounts/used-state.entity.js';
+export { RateLimit } from './common/rate-limit.entity.js';
+export { DatabaseThrottlerStorage } from './common/rate-limit.storage.js';
 export {
   chargeAmountProblem,
   currencyExponent,

@@ -6,7 +6,6 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import helmet from 'helmet';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts/accounts.controller.js';
@@ -39,6 +38,7 @@ import { StripeConnectAuthGuard } from './common/stripe-connect-auth.guard.js';
 import { StripeConnectEdgeFilter } from './common/stripe-connect-edge.filter.js';
 import { StripeConnectExceptionFilter } from './common/stripe-connect-exception.filter.js';
 import { StripeConnectThrottlerGuard } from './common/stripe-connect-throttler.guard.js';
+import { DatabaseThrottlerStorage } from './common/rate-limit.storage.js';
 import { StripeConnectValidationPipe } from './common/validation.js';
 import { stripeConnectEntities } from './entities.js';
 import { stripeClientProvider } from './stripe/stripe-client.provider.js';
@@ -61,7 +61,7 @@ import { resolveStripeConnectOptions } from './stripe-connect.options-resolver.j
 import type { ResolvedStripeConnectOptions } from './stripe-connect.options.js';
 
 const throttlerProviders: Provider[] = [
-  { provide: STRIPE_CONNECT_THROTTLER_STORAGE, useClass: ThrottlerStorageService },
+  { provide: STRIPE_CONNECT_THROTTLER_STORAGE, useClass: DatabaseThrottlerStorage },
   StripeConnectThrottlerGuard,
 ];
 
