@@ -5,6 +5,8 @@
  * after BENCH_BACKFILL_ACCOUNTS (default 100,000), and checks one row per account.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
@@ -15,6 +17,18 @@ import { AccountsSyncService } from '../src/stripe-connect/index.js';
 const TOTAL = Number(process.env.BENCH_BACKFILL_ACCOUNTS ?? 100_000);
 const FIRST = Math.min(1_000, TOTAL);
 const CONCURRENCY = Number(process.env.BENCH_BACKFILL_CONCURRENCY ?? 16);
+/** A directory for CPU profiles of the sandbox process (`--cpu-prof`); profile this one with `node --cpu-prof`. */
+const SANDBOX_PROFILE = process.env.BENCH_BACKFILL_SANDBOX_PROFILE;
+
+/** Another process's resident memory and CPU time so far (user + system), from /proc (Linux). */
+function processUsage(pid: number): { rss: number; cpuMs: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  // Fields after the command name: state is the 1st, utime the 12th, stime the 13th (clock ticks of 10 ms).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { rss, cpuMs: (Number(fields[11]) + Number(fields[12])) * 10 };
+}
 
 async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
@@ -30,7 +44,10 @@ async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): P
 async function startSandbox(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, '..', 'src', 'stripe-sandbox', 'sandbox.main.js')],
+    [
+      ...(SANDBOX_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', SANDBOX_PROFILE] : []),
+      join(import.meta.dirname, '..', 'src', 'stripe-sandbox', 'sandbox.main.js'),
+    ],
     { env: { ...process.env, SANDBOX_PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
@@ -92,23 +109,44 @@ export async function benchBackfill(): Promise<void> {
   });
   try {
     const sync = app.get(AccountsSyncService);
+    const sandboxPid = sandbox.child.pid!;
     let peak = 0;
-    const sampler = setInterval(() => {
+    let sandboxPeak = 0;
+    const sample = () => {
       peak = Math.max(peak, process.memoryUsage().rss);
-    }, 100);
+      sandboxPeak = Math.max(sandboxPeak, processUsage(sandboxPid).rss);
+    };
+    const sampler = setInterval(sample, 100);
     const round = async (label: string) => {
       peak = process.memoryUsage().rss;
+      sandboxPeak = processUsage(sandboxPid).rss;
+      const cpu = process.cpuUsage();
+      const sandboxCpu = processUsage(sandboxPid).cpuMs;
       const summary = await sync.sync({ concurrency: CONCURRENCY, restart: true });
+      sample();
+      const used = process.cpuUsage(cpu);
+      const syncCpuMs = (used.user + used.system) / 1000;
+      const sandboxCpuMs = processUsage(sandboxPid).cpuMs - sandboxCpu;
       const rows = await admin(dbUrl.toString(), (c) =>
-        c.query<{ n: string; distinct: string }>(
-          'SELECT count(*) AS n, count(DISTINCT id) AS distinct FROM stripe_accounts',
+        c.query<{ n: string; distinct: string; externals: string; persons: string }>(
+          `SELECT count(*) AS n, count(DISTINCT id) AS distinct,
+                  (SELECT count(*) FROM stripe_external_accounts) AS externals,
+                  (SELECT count(*) FROM stripe_persons) AS persons
+             FROM stripe_accounts`,
         ),
       );
       const rate = summary.synced / summary.seconds;
+      const perAccount = (ms: number) => `${((ms * 1000) / summary.synced).toFixed(0)} µs`;
+      const row = rows.rows[0];
       console.log(
-        `backfill ${label.padEnd(22)} ${summary.synced} accounts in ${summary.seconds.toFixed(1)} s = ` +
-          `${rate.toFixed(0).padStart(5)} accounts/s; RSS peak ${mb(peak)}; ${rows.rows[0].n} rows ` +
-          `(${rows.rows[0].distinct} distinct), ${summary.persons} persons, ${summary.failed.length} failed`,
+        `backfill ${label.padEnd(12)} ${summary.synced} accounts in ${summary.seconds.toFixed(1)} s = ` +
+          `${rate.toFixed(0).padStart(5)} accounts/s; RSS peak: sync ${mb(peak)}, sandbox ${mb(sandboxPeak)}; ` +
+          `CPU per account: sync ${perAccount(syncCpuMs)}, sandbox ${perAccount(sandboxCpuMs)}; ` +
+          `load ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')}\n` +
+          `  rows: ${row.n} accounts (${row.distinct} distinct), ${row.externals} external accounts, ` +
+          `${row.persons} persons; ${summary.persons} persons listed, ${summary.failed.length} failed`,
       );
     };
     const seedStart = performance.now();

@@ -9,6 +9,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
+import { AccountsSyncRepository, type SyncPageEntry } from './accounts-sync.repository.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { SyncCursorRepository } from './sync-cursor.repository.js';
 
@@ -18,7 +19,7 @@ const PAGE_SIZE = 100;
 export interface AccountsSyncOptions {
   /** One account only (no cursor kept). */
   account?: string;
-  /** Accounts written at once (default 8, at most 64). */
+  /** Calls to Stripe at once for a page's persons and long external-account lists (default 8, at most 64). */
   concurrency?: number;
   /** Start from the beginning even if a previous run was interrupted. */
   restart?: boolean;
@@ -43,13 +44,6 @@ export interface AccountsSyncSummary {
   seconds: number;
 }
 
-interface PageEntry {
-  account: Stripe.Account;
-  externals: (Stripe.BankAccount | Stripe.Card)[];
-  persons: Stripe.Person[] | null;
-  owner?: string;
-}
-
 function isRateLimited(error: unknown): boolean {
   const e = error as { statusCode?: number; type?: string; code?: string };
   return e?.statusCode === 429 || e?.type === 'StripeRateLimitError' || e?.code === 'rate_limit';
@@ -66,6 +60,7 @@ export class AccountsSyncService {
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
     private readonly accounts: AccountsRepository,
+    private readonly pages: AccountsSyncRepository,
     private readonly cursors: SyncCursorRepository,
   ) {}
 
@@ -113,19 +108,27 @@ export class AccountsSyncService {
       );
     // A pipeline: page N+1 is fetched and its persons listed while page N is written; pages are written
     // (and the cursor moved) in order, so a resumed run never skips an account.
+    // At most three pages are held at once (one fetched, one prepared, one written): memory stays flat.
     let fetching: Promise<Stripe.ApiList<Stripe.Account>> | null = list(cursor);
     let writing: Promise<void> = Promise.resolve();
-    while (fetching) {
-      const page: Stripe.ApiList<Stripe.Account> = await fetching;
-      const last = page.data.length ? page.data[page.data.length - 1].id : null;
-      fetching = page.has_more && last ? list(last) : null;
-      const at = stripeTimeOf(page);
-      const entries = await this.prepare(page.data, options, concurrency, summary);
-      await writing;
-      writing = this.write(entries, at, options, summary).then(async () => {
-        summary.pages += 1;
-        if (last) await this.cursors.advance(CURSOR, last, summary.synced);
-      });
+    try {
+      while (fetching) {
+        const page: Stripe.ApiList<Stripe.Account> = await fetching;
+        const last = page.data.length ? page.data[page.data.length - 1].id : null;
+        fetching = page.has_more && last ? list(last) : null;
+        const at = stripeTimeOf(page);
+        const entries = await this.prepare(page.data, options, concurrency, summary);
+        await writing;
+        writing = this.write(entries, at, options, summary, last).then(() => {
+          summary.pages += 1;
+        });
+      }
+    } catch (error) {
+      // The page being written is finished (its cursor kept) before the run stops; a fetch started ahead
+      // is not waited for.
+      void fetching?.catch(() => undefined);
+      await writing.catch(() => undefined);
+      throw error;
     }
     await writing;
     await this.cursors.complete(CURSOR, summary.synced);
@@ -142,8 +145,8 @@ export class AccountsSyncService {
     options: AccountsSyncOptions,
     concurrency: number,
     summary: AccountsSyncSummary,
-  ): Promise<PageEntry[]> {
-    const entries: PageEntry[] = [];
+  ): Promise<SyncPageEntry[]> {
+    const entries: SyncPageEntry[] = [];
     await runBounded(accounts, concurrency, async (account) => {
       try {
         const externals = account.external_accounts;
@@ -175,27 +178,33 @@ export class AccountsSyncService {
   }
 
   /**
-   * A page in one transaction; if it fails, account by account, so one bad account does not hold back the
-   * others.
+   * A page in one transaction, the cursor moved past it in the same one; if it fails, account by account, so
+   * one bad account does not hold back the others (the cursor then moves on its own).
    */
   private async write(
-    entries: PageEntry[],
+    entries: SyncPageEntry[],
     at: Date,
     options: AccountsSyncOptions,
     summary: AccountsSyncSummary,
+    last: string | null = null,
   ): Promise<void> {
     try {
-      await this.accounts.writePage(entries, at);
+      await this.pages.writePage(
+        entries,
+        at,
+        last ? { name: CURSOR, after: last, synced: summary.synced + entries.length } : undefined,
+      );
       for (const entry of entries) this.done(entry, options, summary);
     } catch {
       for (const entry of entries) {
         try {
-          await this.accounts.writePage([entry], at);
+          await this.pages.writePage([entry], at);
           this.done(entry, options, summary);
         } catch (error) {
           this.fail(entry.account.id, error, options, summary);
         }
       }
+      if (last) await this.cursors.advance(CURSOR, last, summary.synced);
     }
   }
 
@@ -210,7 +219,7 @@ export class AccountsSyncService {
     await this.write(entries, at, options, summary);
   }
 
-  private done(entry: PageEntry, options: AccountsSyncOptions, summary: AccountsSyncSummary): void {
+  private done(entry: SyncPageEntry, options: AccountsSyncOptions, summary: AccountsSyncSummary): void {
     summary.synced += 1;
     summary.externalAccounts += entry.externals.length;
     summary.persons += entry.persons?.length ?? 0;
