@@ -219,7 +219,11 @@ export class AccountsSyncService {
     await this.write(entries, at, options, summary);
   }
 
-  private done(entry: SyncPageEntry, options: AccountsSyncOptions, summary: AccountsSyncSummary): void {
+  private done(
+    entry: SyncPageEntry,
+    options: AccountsSyncOptions,
+    summary: AccountsSyncSummary,
+  ): void {
     summary.synced += 1;
     summary.externalAccounts += entry.externals.length;
     summary.persons += entry.persons?.length ?? 0;
