@@ -76,6 +76,14 @@ async function seed(url: string, accounts: number): Promise<void> {
   }
 }
 
+/** The heap in use after a full collection (with `node --expose-gc`), or null. */
+function heapAfterGc(): number | null {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return null;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 export async function benchBackfill(): Promise<void> {
@@ -110,6 +118,23 @@ export async function benchBackfill(): Promise<void> {
   try {
     const sync = app.get(AccountsSyncService);
     const sandboxPid = sandbox.child.pid!;
+    // The CPU time of the PostgreSQL backends serving the bench's database (the server runs on this host).
+    const postgresUsage = () =>
+      admin(adminUrl, async (c) => {
+        const { rows } = await c.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+          [dbName],
+        );
+        const usage = new Map<number, number>();
+        for (const { pid } of rows) {
+          try {
+            usage.set(pid, processUsage(pid).cpuMs);
+          } catch {
+            // A backend that ended, or a server on another host: not counted.
+          }
+        }
+        return usage;
+      });
     let peak = 0;
     let sandboxPeak = 0;
     const sample = () => {
@@ -122,11 +147,23 @@ export async function benchBackfill(): Promise<void> {
       sandboxPeak = processUsage(sandboxPid).rss;
       const cpu = process.cpuUsage();
       const sandboxCpu = processUsage(sandboxPid).cpuMs;
+      const postgresCpu = await postgresUsage();
       const summary = await sync.sync({ concurrency: CONCURRENCY, restart: true });
       sample();
       const used = process.cpuUsage(cpu);
       const syncCpuMs = (used.user + used.system) / 1000;
       const sandboxCpuMs = processUsage(sandboxPid).cpuMs - sandboxCpu;
+      const postgresCpuMs = [...(await postgresUsage())].reduce(
+        (sum, [pid, ms]) => sum + ms - (postgresCpu.get(pid) ?? 0),
+        0,
+      );
+      const before = process.memoryUsage();
+      if (process.env.BENCH_BACKFILL_MEMORY)
+        console.log(
+          `  sync memory at the end (before GC): rss ${mb(before.rss)}, heap ${mb(before.heapUsed)} of ${mb(before.heapTotal)}, ` +
+            `external ${mb(before.external)}, array buffers ${mb(before.arrayBuffers)}`,
+        );
+      const heap = heapAfterGc();
       const rows = await admin(dbUrl.toString(), (c) =>
         c.query<{ n: string; distinct: string; externals: string; persons: string }>(
           `SELECT count(*) AS n, count(DISTINCT id) AS distinct,
@@ -141,7 +178,9 @@ export async function benchBackfill(): Promise<void> {
       console.log(
         `backfill ${label.padEnd(12)} ${summary.synced} accounts in ${summary.seconds.toFixed(1)} s = ` +
           `${rate.toFixed(0).padStart(5)} accounts/s; RSS peak: sync ${mb(peak)}, sandbox ${mb(sandboxPeak)}; ` +
-          `CPU per account: sync ${perAccount(syncCpuMs)}, sandbox ${perAccount(sandboxCpuMs)}; ` +
+          `CPU per account: sync ${perAccount(syncCpuMs)}, sandbox ${perAccount(sandboxCpuMs)}, ` +
+          `PostgreSQL ${perAccount(postgresCpuMs)}; ` +
+          (heap ? `sync heap after GC ${mb(heap)}; ` : '') +
           `load ${loadavg()
             .map((l) => l.toFixed(2))
             .join(' ')}\n` +

@@ -18,7 +18,6 @@ import {
 import { Account } from './account.entity.js';
 import { ExternalAccount } from './external-account.entity.js';
 import { Person } from './person.entity.js';
-import { SyncCursor } from './sync-cursor.entity.js';
 
 /** One account of a page: its snapshot, its complete external accounts, its persons when listed. */
 export interface SyncPageEntry {
@@ -28,13 +27,6 @@ export interface SyncPageEntry {
   persons: Stripe.Person[] | null;
   /** Set as the owner when the row has none (never replaces one). */
   owner?: string;
-}
-
-/** Where the run resumes once the page is written. */
-export interface SyncPageCursor {
-  name: string;
-  after: string;
-  synced: number;
 }
 
 /** Stripe's mode of an account (its children share it). */
@@ -53,10 +45,14 @@ export class AccountsSyncRepository {
    * accounts before the rows under them). An account's external accounts are written only when its own
    * snapshot was (the row does not hold a newer one); the complete list tombstones the ones it no longer
    * holds. The persons listed are written each by its own time, and the ones Stripe no longer lists are
-   * tombstoned unless their own state is newer. With `cursor`, the run's cursor moves in the same
-   * transaction, so a page is either written and passed, or neither.
+   * tombstoned unless their own state is newer. `beforeCommit` runs last in the same transaction (the run's
+   * cursor moves there, so a page is either written and passed, or neither).
    */
-  async writePage(entries: SyncPageEntry[], at: Date, cursor?: SyncPageCursor): Promise<void> {
+  async writePage(
+    entries: SyncPageEntry[],
+    at: Date,
+    beforeCommit?: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       if (entries.length) {
         const written = await this.writeAccounts(manager, entries, at);
@@ -72,11 +68,7 @@ export class AccountsSyncRepository {
         );
         await this.setOwners(manager, entries);
       }
-      if (cursor) {
-        await manager
-          .getRepository(SyncCursor)
-          .update({ name: cursor.name }, { cursor: cursor.after, synced: cursor.synced });
-      }
+      await beforeCommit?.(manager);
     });
   }
 

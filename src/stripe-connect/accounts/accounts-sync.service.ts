@@ -7,6 +7,7 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
+import type { EntityManager } from 'typeorm';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
 import { AccountsSyncRepository, type SyncPageEntry } from './accounts-sync.repository.js';
@@ -21,6 +22,8 @@ export interface AccountsSyncOptions {
   account?: string;
   /** Calls to Stripe at once for a page's persons and long external-account lists (default 8, at most 64). */
   concurrency?: number;
+  /** Pages written at once, each in its own transaction (default 2, at most 8). */
+  writers?: number;
   /** Start from the beginning even if a previous run was interrupted. */
   restart?: boolean;
   /** Set the owner of accounts that have none from this metadata key (e.g. `user_id`); never replaces one. */
@@ -106,31 +109,47 @@ export class AccountsSyncService {
           ...(after ? { starting_after: after } : {}),
         }),
       );
-    // A pipeline: page N+1 is fetched and its persons listed while page N is written; pages are written
-    // (and the cursor moved) in order, so a resumed run never skips an account.
-    // At most three pages are held at once (one fetched, one prepared, one written): memory stays flat.
+    // A pipeline: page N+1 is fetched and page N's persons listed while earlier pages are written, up to
+    // `writers` pages at once, each in its own transaction; a page's transaction moves the cursor past it only
+    // once the page before it is committed, so the cursor never passes an account not written and a resumed
+    // run never skips one. At most writers + 2 pages are held at once: memory stays flat.
+    const writers = Math.min(Math.max(options.writers ?? 2, 1), 8);
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | null = null;
     let fetching: Promise<Stripe.ApiList<Stripe.Account>> | null = list(cursor);
-    let writing: Promise<void> = Promise.resolve();
+    let committed: Promise<number> = Promise.resolve(summary.synced);
     try {
-      while (fetching) {
+      while (fetching && !failure) {
         const page: Stripe.ApiList<Stripe.Account> = await fetching;
         const last = page.data.length ? page.data[page.data.length - 1].id : null;
         fetching = page.has_more && last ? list(last) : null;
         const at = stripeTimeOf(page);
         const entries = await this.prepare(page.data, options, concurrency, summary);
-        await writing;
-        writing = this.write(entries, at, options, summary, last).then(() => {
-          summary.pages += 1;
-        });
+        while (inFlight.size >= writers) await Promise.race(inFlight);
+        if (failure) break;
+        committed = this.write(entries, at, options, summary, last, committed);
+        const writing: Promise<void> = committed.then(
+          () => {
+            summary.pages += 1;
+            inFlight.delete(writing);
+          },
+          (error: unknown) => {
+            failure ??= { error };
+            inFlight.delete(writing);
+          },
+        );
+        inFlight.add(writing);
       }
     } catch (error) {
-      // The page being written is finished (its cursor kept) before the run stops; a fetch started ahead
-      // is not waited for.
-      void fetching?.catch(() => undefined);
-      await writing.catch(() => undefined);
-      throw error;
+      failure ??= { error };
     }
-    await writing;
+    // The pages being written are finished (their cursor kept) before the run stops; a fetch started ahead
+    // is not waited for.
+    await Promise.all(inFlight);
+    if (failure) {
+      void fetching?.catch(() => undefined);
+      throw failure.error;
+    }
     await this.cursors.complete(CURSOR, summary.synced);
     summary.seconds = (Date.now() - started) / 1000;
     this.logger.log(
@@ -178,8 +197,9 @@ export class AccountsSyncService {
   }
 
   /**
-   * A page in one transaction, the cursor moved past it in the same one; if it fails, account by account, so
-   * one bad account does not hold back the others (the cursor then moves on its own).
+   * A page in one transaction, which moves the cursor past it once the page before (`previous`: the count
+   * synced through it) is committed; if the page fails, account by account, so one bad account does not hold
+   * back the others (the cursor then moves on its own). Answers the count synced through this page.
    */
   private async write(
     entries: SyncPageEntry[],
@@ -187,25 +207,31 @@ export class AccountsSyncService {
     options: AccountsSyncOptions,
     summary: AccountsSyncSummary,
     last: string | null = null,
-  ): Promise<void> {
+    previous: Promise<number> = Promise.resolve(0),
+  ): Promise<number> {
+    let written = entries.length;
+    let through = 0;
+    const advance = async (manager?: EntityManager) => {
+      through = (await previous) + written;
+      if (last) await this.cursors.advance(CURSOR, last, through, manager);
+    };
     try {
-      await this.pages.writePage(
-        entries,
-        at,
-        last ? { name: CURSOR, after: last, synced: summary.synced + entries.length } : undefined,
-      );
+      await this.pages.writePage(entries, at, advance);
       for (const entry of entries) this.done(entry, options, summary);
     } catch {
+      written = 0;
       for (const entry of entries) {
         try {
           await this.pages.writePage([entry], at);
           this.done(entry, options, summary);
+          written += 1;
         } catch (error) {
           this.fail(entry.account.id, error, options, summary);
         }
       }
-      if (last) await this.cursors.advance(CURSOR, last, summary.synced);
+      await advance();
     }
+    return through;
   }
 
   /** One account, on its own (`--account`). */
