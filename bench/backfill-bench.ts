@@ -17,6 +17,7 @@ import { AccountsSyncService } from '../src/stripe-connect/index.js';
 const TOTAL = Number(process.env.BENCH_BACKFILL_ACCOUNTS ?? 100_000);
 const FIRST = Math.min(1_000, TOTAL);
 const CONCURRENCY = Number(process.env.BENCH_BACKFILL_CONCURRENCY ?? 16);
+const WRITERS = Number(process.env.BENCH_BACKFILL_WRITERS ?? 2);
 /** A directory for CPU profiles of the sandbox process (`--cpu-prof`); profile this one with `node --cpu-prof`. */
 const SANDBOX_PROFILE = process.env.BENCH_BACKFILL_SANDBOX_PROFILE;
 
@@ -148,7 +149,19 @@ export async function benchBackfill(): Promise<void> {
       const cpu = process.cpuUsage();
       const sandboxCpu = processUsage(sandboxPid).cpuMs;
       const postgresCpu = await postgresUsage();
-      const summary = await sync.sync({ concurrency: CONCURRENCY, restart: true });
+      const marks: string[] = [];
+      let count = 0;
+      const summary = await sync.sync({
+        concurrency: CONCURRENCY,
+        writers: WRITERS,
+        restart: true,
+        // The memory while the run goes on: after 1,000 accounts, then every tenth of the run.
+        onAccount: () => {
+          count += 1;
+          if (count === 1_000 || (count > 1_000 && count % Math.max(10_000, TOTAL / 10) === 0))
+            marks.push(`${count}: ${mb(process.memoryUsage().rss)}`);
+        },
+      });
       sample();
       const used = process.cpuUsage(cpu);
       const syncCpuMs = (used.user + used.system) / 1000;
@@ -184,6 +197,7 @@ export async function benchBackfill(): Promise<void> {
           `load ${loadavg()
             .map((l) => l.toFixed(2))
             .join(' ')}\n` +
+          `  sync RSS during the run (accounts: RSS): ${marks.join(', ')}\n` +
           `  rows: ${row.n} accounts (${row.distinct} distinct), ${row.externals} external accounts, ` +
           `${row.persons} persons; ${summary.persons} persons listed, ${summary.failed.length} failed`,
       );
