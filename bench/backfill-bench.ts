@@ -202,11 +202,32 @@ export async function benchBackfill(): Promise<void> {
           `${row.persons} persons; ${summary.persons} persons listed, ${summary.failed.length} failed`,
       );
     };
+    /** The median of 5 list pages of 100 (from the start, then after each one's last id). */
+    const timePage = async (size: number) => {
+      const times: number[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 5; i += 1) {
+        const start = performance.now();
+        const response = await fetch(
+          `${sandbox.url}/v1/accounts?limit=100${after ? `&starting_after=${after}` : ''}`,
+          { headers: { Authorization: 'Bearer sk_test_bench' } },
+        );
+        const body = (await response.json()) as { data: { id: string }[] };
+        times.push(performance.now() - start);
+        after = body.data[body.data.length - 1]?.id ?? null;
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `sandbox: one page of 100 accounts at ${size}: median ${times[2].toFixed(0)} ms ` +
+          `(${times[0].toFixed(0)}–${times[4].toFixed(0)} ms over 5 pages)`,
+      );
+    };
     const seedStart = performance.now();
     await seed(sandbox.url, FIRST);
     console.log(
       `seeded ${FIRST} accounts in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
     );
+    await timePage(FIRST);
     await round(`first ${FIRST}`);
     if (TOTAL > FIRST) {
       const start = performance.now();
@@ -214,13 +235,7 @@ export async function benchBackfill(): Promise<void> {
       console.log(
         `seeded ${TOTAL - FIRST} more in ${((performance.now() - start) / 1000).toFixed(1)} s`,
       );
-      const page = performance.now();
-      await fetch(`${sandbox.url}/v1/accounts?limit=100`, {
-        headers: { Authorization: 'Bearer sk_test_bench' },
-      });
-      console.log(
-        `sandbox: one page of 100 accounts at ${TOTAL}: ${(performance.now() - page).toFixed(0)} ms`,
-      );
+      await timePage(TOTAL);
       await round(`all ${TOTAL}`);
     }
     clearInterval(sampler);

@@ -135,12 +135,13 @@ describe('accounts:sync', () => {
     work: () => Promise<void>,
   ): Promise<void> {
     const accounts = t.app.get<Stripe>(STRIPE_CLIENT).accounts;
-    const list = accounts.list;
+    // The SDK's own method (on the resource's prototype), shadowed for the run, then uncovered again.
+    const list = accounts.list.bind(accounts);
     let calls = 0;
     accounts.list = ((...args: Parameters<typeof list>) => {
       calls += 1;
       const call = calls;
-      return list.apply(accounts, args).then(async (page) => {
+      return list(...args).then(async (page) => {
         await after(page, call);
         return page;
       });
@@ -148,8 +149,9 @@ describe('accounts:sync', () => {
     try {
       await work();
     } finally {
-      accounts.list = list;
+      Reflect.deleteProperty(accounts, 'list');
     }
+    expect(Object.hasOwn(accounts, 'list')).toBe(false);
   }
 
   it('leaves the newer state a webhook wrote while the sync held an older page', async () => {
