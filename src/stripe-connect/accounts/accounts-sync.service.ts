@@ -47,6 +47,13 @@ export interface AccountsSyncSummary {
   seconds: number;
 }
 
+/** A page before this one failed: the run stops, and this page's transaction is rolled back. */
+class RunStopped extends Error {
+  constructor(readonly reason: unknown) {
+    super('accounts:sync stopped at an earlier page');
+  }
+}
+
 function isRateLimited(error: unknown): boolean {
   const e = error as { statusCode?: number; type?: string; code?: string };
   return e?.statusCode === 429 || e?.type === 'StripeRateLimitError' || e?.code === 'rate_limit';
@@ -212,13 +219,16 @@ export class AccountsSyncService {
     let written = entries.length;
     let through = 0;
     const advance = async (manager?: EntityManager) => {
-      through = (await previous) + written;
+      through =
+        (await previous.catch((error: unknown) => Promise.reject(new RunStopped(error)))) + written;
       if (last) await this.cursors.advance(CURSOR, last, through, manager);
     };
     try {
       await this.pages.writePage(entries, at, advance);
       for (const entry of entries) this.done(entry, options, summary);
-    } catch {
+    } catch (error) {
+      // The run stopped at an earlier page: this one is rolled back, and written again when it resumes.
+      if (error instanceof RunStopped) throw error.reason;
       written = 0;
       for (const entry of entries) {
         try {
@@ -229,7 +239,9 @@ export class AccountsSyncService {
           this.fail(entry.account.id, error, options, summary);
         }
       }
-      await advance();
+      await advance().catch((error: unknown) =>
+        Promise.reject(error instanceof RunStopped ? error.reason : error),
+      );
     }
     return through;
   }
