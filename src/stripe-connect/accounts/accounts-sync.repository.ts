@@ -7,7 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { guardedUpsertStatement, rowsOf } from '../common/mirror-writer.js';
 import {
   accountValues,
@@ -34,6 +34,57 @@ const livemodeOf = (account: Stripe.Account) =>
   (account as Stripe.Account & { livemode?: boolean }).livemode ?? false;
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Rows of one statement of external accounts or persons at most: an account can have any number of them, and
+ * PostgreSQL takes up to 65,535 parameters (a row has about 15). A page of 100 accounts with one bank account
+ * each takes two statements, so the tests go through both ways.
+ */
+const MAX_ROWS = 64;
+
+/**
+ * The complete lists of rows under `entries`' accounts (external accounts or persons), in id order, each
+ * through the guarded upsert; then the rows of those accounts the lists no longer hold are tombstoned
+ * (unless their own state is newer). The tombstones go with the last upsert: one statement for a page.
+ */
+async function writeLists<T extends ObjectLiteral & { id: string }>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  entries: SyncPageEntry[],
+  rows: (Partial<T> & { id: string })[],
+  at: Date,
+): Promise<void> {
+  if (!entries.length) return;
+  const table = manager.connection.getMetadata(entity).tableName;
+  const head = [entries.map((e) => e.account.id), at, rows.map((row) => row.id)];
+  const tombstone = `UPDATE "${table}" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
+     WHERE "account_id" = ANY($1::text[]) AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
+     AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`;
+  const sorted = [...rows].sort(byId);
+  for (let start = 0; start + MAX_ROWS < sorted.length; start += MAX_ROWS) {
+    const chunk = guardedUpsertStatement(
+      manager,
+      entity,
+      sorted.slice(start, start + MAX_ROWS),
+      at,
+      {
+        fresh: true,
+      },
+    );
+    await manager.query(chunk.sql, chunk.parameters);
+  }
+  const rest = sorted.slice(Math.max(0, Math.ceil(sorted.length / MAX_ROWS) - 1) * MAX_ROWS);
+  if (!rest.length) {
+    await manager.query(tombstone, head);
+    return;
+  }
+  const upsert = guardedUpsertStatement(manager, entity, rest, at, { fresh: true }, head.length);
+  // A data-modifying WITH runs to completion; the tombstone's rows are the ones the lists do not hold.
+  await manager.query(`WITH "listed" AS (${upsert.sql}) ${tombstone}`, [
+    ...head,
+    ...upsert.parameters,
+  ]);
+}
 
 @Injectable()
 export class AccountsSyncRepository {
@@ -94,15 +145,14 @@ export class AccountsSyncRepository {
   }
 
   /**
-   * The complete external-account lists of the accounts written, one statement: each row guarded by its own
-   * time; the rows of those accounts the lists no longer hold are tombstoned (unless their own state is newer).
+   * The complete external-account lists of the accounts written: each row guarded by its own time; the rows
+   * of those accounts the lists no longer hold are tombstoned (unless their own state is newer).
    */
   private async writeExternalAccounts(
     manager: EntityManager,
     entries: SyncPageEntry[],
     at: Date,
   ): Promise<void> {
-    if (!entries.length) return;
     const rows = new Map<string, Partial<ExternalAccount> & { id: string }>();
     for (const { account, externals } of entries) {
       for (const external of externals) {
@@ -112,36 +162,15 @@ export class AccountsSyncRepository {
         } as Partial<ExternalAccount> & { id: string });
       }
     }
-    const head = [entries.map((e) => e.account.id), at, [...rows.keys()]];
-    const tombstone = `UPDATE "stripe_external_accounts" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
-       WHERE "account_id" = ANY($1::text[]) AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
-       AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`;
-    if (!rows.size) {
-      await manager.query(tombstone, head);
-      return;
-    }
-    const upsert = guardedUpsertStatement(
-      manager,
-      ExternalAccount,
-      [...rows.values()].sort(byId),
-      at,
-      { fresh: true },
-      head.length,
-    );
-    // A data-modifying WITH runs to completion; the tombstone's rows are the ones the lists do not hold.
-    await manager.query(`WITH "listed" AS (${upsert.sql}) ${tombstone}`, [
-      ...head,
-      ...upsert.parameters,
-    ]);
+    await writeLists(manager, ExternalAccount, entries, [...rows.values()], at);
   }
 
-  /** The persons listed (one statement), and the tombstones of those Stripe no longer lists. */
+  /** The persons listed, and the tombstones of those Stripe no longer lists. */
   private async writePersons(
     manager: EntityManager,
     entries: SyncPageEntry[],
     at: Date,
   ): Promise<void> {
-    if (!entries.length) return;
     const rows = new Map<string, Partial<Person> & { id: string }>();
     for (const { account, persons } of entries) {
       for (const person of persons!) {
@@ -151,26 +180,7 @@ export class AccountsSyncRepository {
         } as Partial<Person> & { id: string });
       }
     }
-    const head = [entries.map((e) => e.account.id), at, [...rows.keys()]];
-    const tombstone = `UPDATE "stripe_persons" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
-       WHERE "account_id" = ANY($1::text[]) AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
-       AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`;
-    if (!rows.size) {
-      await manager.query(tombstone, head);
-      return;
-    }
-    const upsert = guardedUpsertStatement(
-      manager,
-      Person,
-      [...rows.values()].sort(byId),
-      at,
-      { fresh: true },
-      head.length,
-    );
-    await manager.query(`WITH "listed" AS (${upsert.sql}) ${tombstone}`, [
-      ...head,
-      ...upsert.parameters,
-    ]);
+    await writeLists(manager, Person, entries, [...rows.values()], at);
   }
 
   /** Owners from the accounts' metadata, where the row has none (one is never replaced nor cleared). */
