@@ -15,6 +15,7 @@ import {
 } from '../src/stripe-connect/index.js';
 import { StripeSandbox } from '../src/stripe-sandbox/index.js';
 import { seedAccounts } from '../src/stripe-sandbox/sandbox.seed.js';
+import { stripeTimeOf } from '../src/stripe-connect/stripe/stripe-time.js';
 import { createTestDatabase } from './support/test-database.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -124,22 +125,102 @@ describe('accounts:sync', () => {
     ).toEqual([kept.id]);
   });
 
+  /**
+   * Runs `work` with the app's Stripe client calling `after(page, call)` once each page of `accounts.list` has
+   * come back (the real answer of the sandbox) and before the sync sees it: what happens at Stripe between a
+   * page being read and being written.
+   */
+  async function withListHook(
+    after: (page: Stripe.ApiList<Stripe.Account>, call: number) => Promise<void>,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const accounts = t.app.get<Stripe>(STRIPE_CLIENT).accounts;
+    // The SDK's own method (on the resource's prototype), shadowed for the run, then uncovered again.
+    const list = accounts.list.bind(accounts);
+    let calls = 0;
+    accounts.list = ((...args: Parameters<typeof list>) => {
+      calls += 1;
+      const call = calls;
+      return list(...args).then(async (page) => {
+        await after(page, call);
+        return page;
+      });
+    }) as typeof list;
+    try {
+      await work();
+    } finally {
+      Reflect.deleteProperty(accounts, 'list');
+    }
+    expect(Object.hasOwn(accounts, 'list')).toBe(false);
+  }
+
+  it('leaves the newer state a webhook wrote while the sync held an older page', async () => {
+    const stripe = t.app.get<Stripe>(STRIPE_CLIENT);
+    let landed: { id: string; snapshotAt: Date } | null = null;
+    await withListHook(
+      async (page, call) => {
+        if (call !== 1) return;
+        // After Stripe answered the first page: the account changes at Stripe, and the webhook lands.
+        const id = page.data[7].id;
+        await sandbox.advanceClock(60);
+        await stripe.accounts.update(id, { metadata: { landed: 'during-sync' } });
+        await sandbox.webhooks.idle();
+        const row = await db.getRepository(Account).findOneByOrFail({ id });
+        expect(row.metadata).toMatchObject({ landed: 'during-sync' });
+        expect(row.snapshotAt!.getTime()).toBeGreaterThan(stripeTimeOf(page).getTime());
+        landed = { id, snapshotAt: row.snapshotAt! };
+      },
+      async () => {
+        const summary = await sync.sync({ restart: true });
+        expect(summary).toMatchObject({ synced: 252, failed: [] });
+      },
+    );
+    expect(landed).not.toBeNull();
+    const { id, snapshotAt } = landed!;
+    expect(await db.getRepository(Account).findOneByOrFail({ id })).toMatchObject({
+      metadata: { landed: 'during-sync' },
+      snapshotAt,
+    });
+    expect(await db.getRepository(Account).count()).toBe(252);
+  });
+
   it('stops when Stripe keeps failing, and resumes after the last page written', async () => {
     sandbox.injectFault({ path: '/v1/accounts', method: 'GET', status: 500, count: 3 });
     await expect(sync.sync({ restart: true })).rejects.toThrow();
     expect(await db.getRepository(SyncCursor).findOneByOrFail({ name: 'accounts' })).toMatchObject({
       completedAt: null,
     });
-    // As a run interrupted after its first page leaves it:
-    const firstPage = await t.app.get<Stripe>(STRIPE_CLIENT).accounts.list({ limit: 100 });
-    const after = firstPage.data[99].id;
-    await db
-      .getRepository(SyncCursor)
-      .update({ name: 'accounts' }, { cursor: after, synced: 100, completedAt: null });
+    // Interrupted for real after its first page: the second page's calls fail, past the SDK's retries.
+    let firstLast: string | null = null;
+    await withListHook(
+      async (page, call) => {
+        if (call === 1) {
+          firstLast = page.data[page.data.length - 1].id;
+          sandbox.injectFault({ path: '/v1/accounts', method: 'GET', status: 500, count: 3 });
+        }
+      },
+      async () => {
+        await expect(sync.sync({ restart: true })).rejects.toThrow();
+      },
+    );
+    expect(await db.getRepository(SyncCursor).findOneByOrFail({ name: 'accounts' })).toMatchObject({
+      cursor: firstLast,
+      synced: 100,
+      completedAt: null,
+    });
+    const persons = await db.getRepository(Person).count({ withDeleted: true });
     sandbox.injectFault({ path: '/v1/accounts', method: 'GET', status: 429, count: 4 });
     const resumed = await sync.sync({ backoffMs: 10 });
-    expect(resumed).toMatchObject({ resumedAfter: after, synced: 252, pages: 2, failed: [] });
+    expect(resumed).toMatchObject({ resumedAfter: firstLast, synced: 252, pages: 2, failed: [] });
+    // Exactly one row per account and per person, however many runs wrote them.
     expect(await db.getRepository(Account).count()).toBe(252);
+    expect(await db.getRepository(ExternalAccount).count({ withDeleted: true })).toBe(252);
+    expect(await db.getRepository(Person).count({ withDeleted: true })).toBe(persons);
+    expect(await db.getRepository(SyncCursor).findOneByOrFail({ name: 'accounts' })).toMatchObject({
+      cursor: null,
+      synced: 252,
+      completedAt: expect.any(Date),
+    });
   });
 
   it('syncs one account with --account', async () => {

@@ -7,6 +7,7 @@ import { Progress } from './progress.js';
 interface SyncOptions {
   account?: string;
   concurrency: string;
+  writers: string;
   restart?: boolean;
   ownerMetadataKey?: string;
 }
@@ -22,7 +23,16 @@ export function registerAccountCommands(program: Command, context: CliContext): 
         'Exit code 1 when some account failed.',
     )
     .option('--account <acct>', 'only this account')
-    .option('--concurrency <n>', 'accounts written at once (1 to 64)', '8')
+    .option(
+      '--concurrency <n>',
+      "calls to Stripe at once for a page's persons and long bank-account lists (1 to 64)",
+      '8',
+    )
+    .option(
+      '--writers <n>',
+      'pages of 100 accounts written at once, one transaction each (1 to 8)',
+      '2',
+    )
     .option('--restart', 'start from the beginning even if the last run was interrupted')
     .option(
       '--owner-metadata-key <key>',
@@ -32,11 +42,13 @@ export function registerAccountCommands(program: Command, context: CliContext): 
       if (options.account && !/^acct_\w+$/.test(options.account))
         throw new UsageError('--account must be a connected account id (acct_…)');
       const concurrency = parseWhole(options.concurrency, 'concurrency', 1, 64);
+      const writers = parseWhole(options.writers, 'writers', 1, 8);
       await withAppContext(context.env, async (app, { AccountsSyncService }) => {
         const progress = new Progress(context.io, 'accounts:sync');
         const summary = await app.get(AccountsSyncService).sync({
           account: options.account,
           concurrency,
+          writers,
           restart: options.restart,
           ownerMetadataKey: options.ownerMetadataKey,
           onStart: ({ estimated, resumedAfter, synced }) => {

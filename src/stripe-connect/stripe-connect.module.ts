@@ -11,6 +11,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts/accounts.controller.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
+import { AccountsSyncRepository } from './accounts/accounts-sync.repository.js';
 import { AccountsSyncService } from './accounts/accounts-sync.service.js';
 import { PersonsController } from './accounts/persons.controller.js';
 import { PersonsService } from './accounts/persons.service.js';
@@ -109,6 +110,7 @@ const resolvedOptionsProvider: Provider = {
     AccountsRepository,
     AccountsService,
     AccountsSyncService,
+    AccountsSyncRepository,
     PersonsService,
     SyncCursorRepository,
     EventLogRepository,

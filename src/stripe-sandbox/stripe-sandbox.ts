@@ -385,7 +385,7 @@ export class StripeSandbox {
   /** Sends JSON with Stripe's headers, dated by the sandbox's clock. */
   private responder(req: IncomingMessage, res: ServerResponse, requestId: string): Send {
     return (status, body, headers = {}) => {
-      const text = JSON.stringify(body, null, 2);
+      const text = JSON.stringify(body);
       res.writeHead(status, {
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(text),

@@ -122,7 +122,7 @@ export function externalAccountListOf(account: Stripe.Account): ExternalAccountL
  * Capabilities newer than the incoming snapshot (per their own time, `capabilities_at`) are kept; the
  * others take the snapshot's.
  */
-const KEEP_NEWER_CAPABILITIES = {
+export const KEEP_NEWER_CAPABILITIES = {
   capabilities: `EXCLUDED."capabilities" || COALESCE((SELECT jsonb_object_agg(c.key, "stripe_accounts"."capabilities" -> c.key) FROM jsonb_each_text("stripe_accounts"."capabilities_at") c WHERE c.value::timestamptz > EXCLUDED."snapshot_at"), '{}'::jsonb)`,
   capabilities_at: `COALESCE((SELECT jsonb_object_agg(c.key, c.value) FROM jsonb_each_text("stripe_accounts"."capabilities_at") c WHERE c.value::timestamptz > EXCLUDED."snapshot_at"), '{}'::jsonb)`,
 };

@@ -7,8 +7,10 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import type Stripe from 'stripe';
+import type { EntityManager } from 'typeorm';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { stripeTimeOf } from '../stripe/stripe-time.js';
+import { AccountsSyncRepository, type SyncPageEntry } from './accounts-sync.repository.js';
 import { AccountsRepository } from './accounts.repository.js';
 import { SyncCursorRepository } from './sync-cursor.repository.js';
 
@@ -18,8 +20,10 @@ const PAGE_SIZE = 100;
 export interface AccountsSyncOptions {
   /** One account only (no cursor kept). */
   account?: string;
-  /** Accounts written at once (default 8, at most 64). */
+  /** Calls to Stripe at once for a page's persons and long external-account lists (default 8, at most 64). */
   concurrency?: number;
+  /** Pages written at once, each in its own transaction (default 2, at most 8). */
+  writers?: number;
   /** Start from the beginning even if a previous run was interrupted. */
   restart?: boolean;
   /** Set the owner of accounts that have none from this metadata key (e.g. `user_id`); never replaces one. */
@@ -43,11 +47,11 @@ export interface AccountsSyncSummary {
   seconds: number;
 }
 
-interface PageEntry {
-  account: Stripe.Account;
-  externals: (Stripe.BankAccount | Stripe.Card)[];
-  persons: Stripe.Person[] | null;
-  owner?: string;
+/** A page before this one failed: the run stops, and this page's transaction is rolled back. */
+class RunStopped extends Error {
+  constructor(readonly reason: unknown) {
+    super('accounts:sync stopped at an earlier page');
+  }
 }
 
 function isRateLimited(error: unknown): boolean {
@@ -66,6 +70,7 @@ export class AccountsSyncService {
   constructor(
     @InjectStripeClient() private readonly stripe: Stripe,
     private readonly accounts: AccountsRepository,
+    private readonly pages: AccountsSyncRepository,
     private readonly cursors: SyncCursorRepository,
   ) {}
 
@@ -111,23 +116,47 @@ export class AccountsSyncService {
           ...(after ? { starting_after: after } : {}),
         }),
       );
-    // A pipeline: page N+1 is fetched and its persons listed while page N is written; pages are written
-    // (and the cursor moved) in order, so a resumed run never skips an account.
+    // A pipeline: page N+1 is fetched and page N's persons listed while earlier pages are written, up to
+    // `writers` pages at once, each in its own transaction; a page's transaction moves the cursor past it only
+    // once the page before it is committed, so the cursor never passes an account not written and a resumed
+    // run never skips one. At most writers + 2 pages are held at once: memory stays flat.
+    const writers = Math.min(Math.max(options.writers ?? 2, 1), 8);
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | null = null;
     let fetching: Promise<Stripe.ApiList<Stripe.Account>> | null = list(cursor);
-    let writing: Promise<void> = Promise.resolve();
-    while (fetching) {
-      const page: Stripe.ApiList<Stripe.Account> = await fetching;
-      const last = page.data.length ? page.data[page.data.length - 1].id : null;
-      fetching = page.has_more && last ? list(last) : null;
-      const at = stripeTimeOf(page);
-      const entries = await this.prepare(page.data, options, concurrency, summary);
-      await writing;
-      writing = this.write(entries, at, options, summary).then(async () => {
-        summary.pages += 1;
-        if (last) await this.cursors.advance(CURSOR, last, summary.synced);
-      });
+    let committed: Promise<number> = Promise.resolve(summary.synced);
+    try {
+      while (fetching && !failure) {
+        const page: Stripe.ApiList<Stripe.Account> = await fetching;
+        const last = page.data.length ? page.data[page.data.length - 1].id : null;
+        fetching = page.has_more && last ? list(last) : null;
+        const at = stripeTimeOf(page);
+        const entries = await this.prepare(page.data, options, concurrency, summary);
+        while (inFlight.size >= writers) await Promise.race(inFlight);
+        if (failure) break;
+        committed = this.write(entries, at, options, summary, last, committed);
+        const writing: Promise<void> = committed.then(
+          () => {
+            summary.pages += 1;
+            inFlight.delete(writing);
+          },
+          (error: unknown) => {
+            failure ??= { error };
+            inFlight.delete(writing);
+          },
+        );
+        inFlight.add(writing);
+      }
+    } catch (error) {
+      failure ??= { error };
     }
-    await writing;
+    // The pages being written are finished (their cursor kept) before the run stops; a fetch started ahead
+    // is not waited for.
+    await Promise.all(inFlight);
+    if (failure) {
+      void fetching?.catch(() => undefined);
+      throw failure.error;
+    }
     await this.cursors.complete(CURSOR, summary.synced);
     summary.seconds = (Date.now() - started) / 1000;
     this.logger.log(
@@ -142,8 +171,8 @@ export class AccountsSyncService {
     options: AccountsSyncOptions,
     concurrency: number,
     summary: AccountsSyncSummary,
-  ): Promise<PageEntry[]> {
-    const entries: PageEntry[] = [];
+  ): Promise<SyncPageEntry[]> {
+    const entries: SyncPageEntry[] = [];
     await runBounded(accounts, concurrency, async (account) => {
       try {
         const externals = account.external_accounts;
@@ -175,28 +204,46 @@ export class AccountsSyncService {
   }
 
   /**
-   * A page in one transaction; if it fails, account by account, so one bad account does not hold back the
-   * others.
+   * A page in one transaction, which moves the cursor past it once the page before (`previous`: the count
+   * synced through it) is committed; if the page fails, account by account, so one bad account does not hold
+   * back the others (the cursor then moves on its own). Answers the count synced through this page.
    */
   private async write(
-    entries: PageEntry[],
+    entries: SyncPageEntry[],
     at: Date,
     options: AccountsSyncOptions,
     summary: AccountsSyncSummary,
-  ): Promise<void> {
+    last: string | null = null,
+    previous: Promise<number> = Promise.resolve(0),
+  ): Promise<number> {
+    let written = entries.length;
+    let through = 0;
+    const advance = async (manager?: EntityManager) => {
+      through =
+        (await previous.catch((error: unknown) => Promise.reject(new RunStopped(error)))) + written;
+      if (last) await this.cursors.advance(CURSOR, last, through, manager);
+    };
     try {
-      await this.accounts.writePage(entries, at);
+      await this.pages.writePage(entries, at, advance);
       for (const entry of entries) this.done(entry, options, summary);
-    } catch {
+    } catch (error) {
+      // The run stopped at an earlier page: this one is rolled back, and written again when it resumes.
+      if (error instanceof RunStopped) throw error.reason;
+      written = 0;
       for (const entry of entries) {
         try {
-          await this.accounts.writePage([entry], at);
+          await this.pages.writePage([entry], at);
           this.done(entry, options, summary);
+          written += 1;
         } catch (error) {
           this.fail(entry.account.id, error, options, summary);
         }
       }
+      await advance().catch((error: unknown) =>
+        Promise.reject(error instanceof RunStopped ? error.reason : error),
+      );
     }
+    return through;
   }
 
   /** One account, on its own (`--account`). */
@@ -210,7 +257,11 @@ export class AccountsSyncService {
     await this.write(entries, at, options, summary);
   }
 
-  private done(entry: PageEntry, options: AccountsSyncOptions, summary: AccountsSyncSummary): void {
+  private done(
+    entry: SyncPageEntry,
+    options: AccountsSyncOptions,
+    summary: AccountsSyncSummary,
+  ): void {
     summary.synced += 1;
     summary.externalAccounts += entry.externals.length;
     summary.persons += entry.persons?.length ?? 0;

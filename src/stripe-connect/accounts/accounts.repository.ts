@@ -5,7 +5,6 @@ import { DataSource, In } from 'typeorm';
 import { pageOf, type Page, type PageRequest } from '../common/cursor-page.js';
 import { updateGuarded } from '../common/mirror-writer.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
-import type { DatedOp } from '../webhooks/mirror.service.js';
 import { MirrorService } from '../webhooks/mirror.service.js';
 import { externalAccountListOf } from './account-mirror.js';
 import { Account } from './account.entity.js';
@@ -53,67 +52,6 @@ export class AccountsRepository {
     return this.mirror.applyDated([
       { op: { family: 'authorization', accountId, authorized }, at, fresh: true },
     ]);
-  }
-
-  /**
-   * One page of a backfill, written by the mirror in one transaction: each account's snapshot with its
-   * complete external accounts, and its persons when given, every row through the same guarded write as the
-   * webhook path (a row holding a newer state, a tombstone included, is left as it is). External accounts and
-   * persons Stripe no longer lists are tombstoned unless their own state is newer. Owners are never touched,
-   * except `owner` set where the row has none.
-   */
-  async writePage(
-    entries: {
-      account: Stripe.Account;
-      externals: (Stripe.BankAccount | Stripe.Card)[];
-      persons: Stripe.Person[] | null;
-      owner?: string;
-    }[],
-    snapshotAt: Date,
-  ): Promise<void> {
-    if (!entries.length) return;
-    const ops: DatedOp[] = entries.flatMap((e) => [
-      {
-        op: {
-          family: 'account' as const,
-          account: e.account,
-          externals: { data: e.externals, complete: true },
-        },
-        at: snapshotAt,
-        fresh: true,
-      },
-      ...(e.persons ?? []).map((person) => ({
-        op: { family: 'person' as const, person, deleted: false },
-        at: snapshotAt,
-        fresh: true,
-      })),
-    ]);
-    const withPersons = entries.filter((e) => e.persons);
-    const owned = entries.filter((e) => e.owner);
-    await this.mirror.applyDated(ops, {
-      within: async (manager) => {
-        if (withPersons.length) {
-          await manager.query(
-            `UPDATE "stripe_persons" SET "deleted_at" = $2, "snapshot_at" = $2, "updated_at" = now()
-              WHERE "account_id" = ANY($1::text[]) AND "deleted_at" IS NULL AND NOT ("id" = ANY($3::text[]))
-                AND ("snapshot_at" IS NULL OR "snapshot_at" < $2)`,
-            [
-              withPersons.map((e) => e.account.id),
-              snapshotAt,
-              withPersons.flatMap((e) => e.persons!.map((p) => p.id)),
-            ],
-          );
-        }
-        if (owned.length) {
-          await manager.query(
-            `UPDATE "stripe_accounts" AS a SET "user_id" = o.owner
-               FROM unnest($1::text[], $2::text[]) AS o(id, owner)
-              WHERE a."id" = o.id AND a."user_id" IS NULL`,
-            [owned.map((e) => e.account.id), owned.map((e) => e.owner)],
-          );
-        }
-      },
-    });
   }
 
   /** The persons of an account (tombstones left out), oldest first. */

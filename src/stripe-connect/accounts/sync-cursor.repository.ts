@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { SyncCursor } from './sync-cursor.entity.js';
 
 /** The queries of backfill cursors. */
@@ -22,9 +22,14 @@ export class SyncCursorRepository {
       );
   }
 
-  /** A page is fully written: the run resumes after `cursor`. */
-  async advance(name: string, cursor: string, synced: number): Promise<void> {
-    await this.dataSource.getRepository(SyncCursor).update({ name }, { cursor, synced });
+  /** A page is fully written: the run resumes after `cursor` (in the page's transaction, when given). */
+  async advance(
+    name: string,
+    cursor: string,
+    synced: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.getRepository(SyncCursor).update({ name }, { cursor, synced });
   }
 
   async complete(name: string, synced: number): Promise<void> {

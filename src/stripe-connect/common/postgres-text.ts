@@ -19,11 +19,39 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** Any NUL or surrogate (paired ones included): only a string holding one can need a change. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+
+/**
+ * Whether a JSON-like value needs no change: the same walk as `storableText`, without copying anything (most
+ * values, e.g. every object of a backfill page, need none).
+ */
+function isStorable(value: unknown): boolean {
+  if (typeof value === 'string') return !SUSPECT.test(value) || storableString(value) === value;
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isStorable(item)) return false;
+    return true;
+  }
+  if (!isPlainObject(value)) return true;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    if (!isStorable(key) || !isStorable(record[key])) return false;
+  }
+  return true;
+}
+
 /**
  * A copy of a JSON-like value (keys included) with every string made storable; other values (numbers, dates,
  * class instances, functions) are kept as they are. Returns the value itself when nothing needed changing.
  */
 export function storableText<T>(value: T): T {
+  return isStorable(value) ? value : storableCopy(value);
+}
+
+function storableCopy<T>(value: T): T {
   if (typeof value === 'string') return storableString(value) as T;
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
