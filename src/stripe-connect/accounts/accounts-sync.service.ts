@@ -239,9 +239,11 @@ export class AccountsSyncService {
           this.fail(entry.account.id, error, options, summary);
         }
       }
-      await advance().catch((error: unknown) =>
-        Promise.reject(error instanceof RunStopped ? error.reason : error),
-      );
+      try {
+        await advance();
+      } catch (error) {
+        throw error instanceof RunStopped ? error.reason : error;
+      }
     }
     return through;
   }
