@@ -5,7 +5,7 @@ import {
   type NestModule,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { ThrottlerStorageService } from '@nestjs/throttler';
 import helmet from 'helmet';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -48,6 +48,8 @@ import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
 import { EventLogRepository } from './webhooks/event-log.repository.js';
 import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { webhookQueueProviders } from './webhooks/queue/webhook-queue.providers.js';
+import { WebhookQueueService } from './webhooks/queue/webhook-queue.service.js';
 import {
   STRIPE_CLIENT,
   STRIPE_CONNECT_OPTIONS,
@@ -92,7 +94,7 @@ const resolvedOptionsProvider: Provider = {
  * `stripeConnectEntities` and `stripeConnectMigrations`. Options are validated when the module starts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(stripeConnectEntities)],
+  imports: [TypeOrmModule.forFeature(stripeConnectEntities), DiscoveryModule],
   providers: [
     resolvedOptionsProvider,
     stripeClientProvider,
@@ -106,6 +108,7 @@ const resolvedOptionsProvider: Provider = {
     EventSyncService,
     MirrorService,
     WebhooksService,
+    ...webhookQueueProviders,
     AccountsRepository,
     AccountsService,
     AccountsSyncService,
@@ -124,6 +127,7 @@ const resolvedOptionsProvider: Provider = {
   controllers: libraryControllers,
   exports: [
     WebhooksService,
+    WebhookQueueService,
     MirrorService,
     EventLogRepository,
     AccountsService,
