@@ -9,8 +9,11 @@ import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  Account,
+  EventProcessingError,
   OnStripeEvent,
   StripeEvent,
+  WebhookQueueService,
   type StripeConnectEvent,
 } from '../src/stripe-connect/index.js';
 import type { StripeSandbox } from '../src/stripe-sandbox/index.js';
@@ -169,6 +172,123 @@ if (onPostgres) {
       const again = await send(t, event);
       expect(again.body.outcome).toBe('duplicate');
       await t.close();
+    });
+    it('coalesces several versions of one object into the newest; every event ends processed', async () => {
+      // An instance that only stores deliveries: the versions wait in the queue together.
+      const front = await startApp({ workers: false });
+      const seller = await createSeller(stripe);
+      const base = Math.floor(Date.now() / 1000) - 60;
+      const versions = [0, 1, 2, 3, 4].map((v) =>
+        accountUpdate(seller, base + v, `version-${v}@example.com`),
+      );
+      for (const event of [versions[2], versions[4], versions[0], versions[3], versions[1]])
+        expect((await send(front, event)).body.outcome).toBe('queued');
+      for (const event of versions)
+        expect(await stored(front, event.id)).toMatchObject({ status: 'pending' });
+
+      const logger = new CapturingLogger();
+      const worker = await startApp({ logger });
+      for (const event of versions)
+        await until(
+          `${event.id} processed`,
+          async () => (await stored(worker, event.id))?.status === 'processed',
+        );
+      const row = await worker.app
+        .get(DataSource)
+        .getRepository(Account)
+        .findOneByOrFail({ id: seller.id });
+      expect(row.email).toBe('version-4@example.com');
+      expect(logger.lines.map((l) => l.text)).toContainEqual(
+        expect.stringMatching(/synced 5 event\(s\), 4 older snapshot\(s\) coalesced/),
+      );
+      // Listeners still see every event, once each.
+      for (const event of versions) expect(callsOf('Steady', event.id)).toBe(1);
+      await worker.close();
+      await front.close();
+    });
+
+    it('retries a failing listener alone: the other listener ran once', async () => {
+      const t = await startApp();
+      const seller = await createSeller(stripe);
+      const event = accountUpdate(seller, Math.floor(Date.now() / 1000), 'flaky@example.com');
+      failOnce.add(event.id);
+      await send(t, event);
+      await until(
+        'the event processed',
+        async () => (await stored(t, event.id))?.status === 'processed',
+      );
+      expect(callsOf('Flaky', event.id)).toBe(2);
+      expect(callsOf('Steady', event.id)).toBe(1);
+      const errors = await t.app
+        .get(DataSource)
+        .getRepository(EventProcessingError)
+        .findBy({ eventId: event.id });
+      expect(errors.map((e) => e.message)).toEqual([
+        'Flaky.onAccount: flaky listener failed this time',
+      ]);
+      expect(await stored(t, event.id)).toMatchObject({ lastError: null, pendingListeners: [] });
+      await t.close();
+    });
+
+    it('dead-letters a poison event after its retries, and shows it', async () => {
+      const t = await startApp();
+      // A customer of an account Stripe does not know: the sync fails every time.
+      const poison = eventOf(
+        'customer.updated',
+        { id: `cus_poison_${Date.now()}`, object: 'customer', email: 'p@example.com', created: 1 },
+        { account: `acct_poison_${Date.now()}` },
+      );
+      const before = (await t.app.get(WebhookQueueService).queueHealth()).queues!.deadLettered;
+      await send(t, poison);
+      const health = await until('the dead letter', async () => {
+        const now = await t.app.get(WebhookQueueService).queueHealth();
+        return now.queues!.deadLettered > before && now.queues!.events.failed > 0 ? now : null;
+      });
+      expect(health.mode).toBe('queued');
+      const record = await stored(t, poison.id);
+      expect(record).toMatchObject({ status: 'failed', attempts: 2 });
+      expect(record!.lastError).toBeTruthy();
+      const errors = await t.app
+        .get(DataSource)
+        .getRepository(EventProcessingError)
+        .findBy({ eventId: poison.id });
+      expect(errors).toHaveLength(2);
+      await t.close();
+    });
+
+    it('loses nothing when an instance stops with jobs in flight', async () => {
+      const first = await startApp();
+      const sellers = await Promise.all([0, 1, 2].map(() => createSeller(stripe)));
+      const now = Math.floor(Date.now() / 1000);
+      const events = sellers.map((seller, i) =>
+        accountUpdate(seller, now, `stop-${i}@example.com`),
+      );
+      let reached!: () => void;
+      const atListener = new Promise<void>((resolve) => (reached = resolve));
+      let release!: () => void;
+      gate = { reached, released: new Promise<void>((resolve) => (release = resolve)) };
+      for (const event of events) await send(first, event);
+      // A listener job is running on the first instance: it stops now.
+      await atListener;
+      const stopping = first.close();
+      gate = null;
+      release();
+      await stopping;
+
+      const second = await startApp();
+      for (const event of events)
+        await until(
+          `${event.id} processed`,
+          async () => (await stored(second, event.id))?.status === 'processed',
+        );
+      for (const event of events) {
+        expect(callsOf('Steady', event.id)).toBe(1);
+        expect(callsOf('Flaky', event.id)).toBe(1);
+      }
+      const health = await second.app.get(WebhookQueueService).queueHealth();
+      expect(health.queues!.events).toMatchObject({ active: 0, stuck: 0 });
+      expect(health.queues!.listeners).toMatchObject({ active: 0, stuck: 0 });
+      await second.close();
     });
   });
 }
