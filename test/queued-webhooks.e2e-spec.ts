@@ -6,6 +6,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -245,6 +246,17 @@ if (onPostgres) {
         return now.queues!.deadLettered > before && now.queues!.events.failed > 0 ? now : null;
       });
       expect(health.mode).toBe('queued');
+      // The platform's back office sees it too.
+      const route = await request(t.app.getHttpServer())
+        .get('/connect/webhook-queue')
+        .set('Authorization', `Bearer ${await t.token('ops', { platform: true })}`)
+        .expect(200);
+      expect(route.body.mode).toBe('queued');
+      expect(route.body.queues.deadLettered).toBeGreaterThan(before);
+      expect(route.body.queues.events).toMatchObject({
+        failed: expect.any(Number),
+        waiting: expect.any(Number),
+      });
       const record = await stored(t, poison.id);
       expect(record).toMatchObject({ status: 'failed', attempts: 2 });
       expect(record!.lastError).toBeTruthy();

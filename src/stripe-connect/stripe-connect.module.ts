@@ -50,6 +50,7 @@ import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
 import { webhookQueueProviders } from './webhooks/queue/webhook-queue.providers.js';
 import { WebhookQueueService } from './webhooks/queue/webhook-queue.service.js';
+import { WebhookQueueController } from './webhooks/queue/webhook-queue.controller.js';
 import {
   STRIPE_CLIENT,
   STRIPE_CONNECT_OPTIONS,
@@ -80,6 +81,7 @@ const libraryControllers = [
   ChargeListsController,
   CustomerListsController,
   EventsController,
+  WebhookQueueController,
 ];
 
 const resolvedOptionsProvider: Provider = {
