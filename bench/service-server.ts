@@ -42,6 +42,10 @@ async function start(): Promise<{ port: number; close: () => Promise<void> }> {
       connectWebhookSecrets: [secret],
     },
     auth: { jwtSecret: 'bench-jwt-secret-bench-jwt-secret-0123', developmentSecret: false },
+    // queued-server.ts runs this file in queued mode.
+    ...(process.env.BENCH_WEBHOOK_PROCESSING === 'queued'
+      ? { webhookProcessing: { mode: 'queued' as const } }
+      : {}),
   };
   const app = await NestFactory.create(AppModule.forRoot(config), { rawBody: true });
   configureApp(app, { trustedProxies: [] });

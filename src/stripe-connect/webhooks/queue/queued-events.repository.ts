@@ -97,7 +97,7 @@ export class QueuedEventsRepository {
       await manager.query(
         `UPDATE "stripe_events" AS "e" SET "synced_at" = now(), "pending_listeners" = "d"."listeners",
            "status" = CASE WHEN cardinality("d"."listeners") = 0 THEN 'processed' ELSE 'pending' END,
-           "processed_at" = CASE WHEN cardinality("d"."listeners") = 0 THEN now() ELSE NULL END,
+           "processed_at" = CASE WHEN cardinality("d"."listeners") = 0 THEN clock_timestamp() ELSE NULL END,
            "last_error" = NULL, "processing_owner" = NULL, "processing_started_at" = NULL,
            "updated_at" = now()
          FROM jsonb_to_recordset($1::jsonb) AS "d"("id" text, "listeners" text[])
@@ -137,7 +137,7 @@ export class QueuedEventsRepository {
       `UPDATE "stripe_events" AS "e" SET
          "pending_listeners" = "r"."remaining",
          "status" = CASE WHEN cardinality("r"."remaining") = 0 THEN 'processed' ELSE "e"."status" END,
-         "processed_at" = CASE WHEN cardinality("r"."remaining") = 0 THEN now() ELSE "e"."processed_at" END,
+         "processed_at" = CASE WHEN cardinality("r"."remaining") = 0 THEN clock_timestamp() ELSE "e"."processed_at" END,
          "last_error" = CASE WHEN cardinality("r"."remaining") = 0 THEN NULL ELSE "e"."last_error" END,
          "updated_at" = now()
        FROM (
