@@ -7,6 +7,8 @@
 import { Injectable } from '@nestjs/common';
 import Stripe from 'stripe';
 import request from 'supertest';
+import { join } from 'node:path';
+import { runCliWithStatus } from '../src/cli.js';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -253,6 +255,19 @@ if (onPostgres) {
         .expect(200);
       expect(route.body.mode).toBe('queued');
       expect(route.body.queues.deadLettered).toBeGreaterThan(before);
+      // And the command line (its own app context on the database, running no workers).
+      const cli = await runCliWithStatus(['events:queue', '--json'], {
+        DATABASE_URL: postgres.url,
+        WEBHOOK_PROCESSING: 'queued',
+        PGLITE_DIR: join(inject('testDatabaseRun').root, `queued-cli-${process.pid}`),
+        AUTH_JWT_SECRET: 'x'.repeat(32),
+        STRIPE_SECRET_KEY: 'sk_test_queued',
+        STRIPE_API_BASE: sandbox.url,
+        STRIPE_WEBHOOK_SECRET: SECRET,
+        STRIPE_CONNECT_WEBHOOK_SECRET: CONNECT_SECRET,
+      });
+      expect(cli.code).toBe(1); // dead letters waiting
+      expect(JSON.parse(cli.output).queues.deadLettered).toBeGreaterThan(before);
       expect(route.body.queues.events).toMatchObject({
         failed: expect.any(Number),
         waiting: expect.any(Number),
