@@ -87,5 +87,9 @@ export async function createQueueEngine(options: QueueEngineOptions): Promise<Qu
     migrate: true,
     // No cron schedules: the library does not use them.
     schedule: false,
+    // A completed job is bookkeeping only (the event's own row keeps its outcome): archived after an hour.
+    // Failed ones stay in the job table a week, visible to the queue's health.
+    archiveCompletedAfterSeconds: 3600,
+    archiveFailedAfterSeconds: 7 * 24 * 3600,
   });
 }

@@ -154,7 +154,8 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
       expireInSeconds: settings.expireInSeconds,
       deadLetter: DEAD_LETTER_QUEUE,
     };
-    // The dead letters are never worked: they wait for an operator (kept 30 days).
+    // The dead letters are never worked: they wait for an operator (pg-boss keeps each copy twice its job's
+    // retention: about four weeks).
     const deadLetters: QueueDefinition = {
       policy: 'standard',
       retryLimit: 0,
