@@ -105,7 +105,8 @@ export class QueuedIngestService {
       connect(): Promise<PooledClient>;
     };
     const client = await pool.connect();
-    let failure: Error | undefined;
+    // A connection whose rollback failed is discarded rather than returned to the pool.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const inserted = await this.events.insertMany(client, events);
@@ -118,11 +119,12 @@ export class QueuedIngestService {
       await client.query('COMMIT');
       return inserted;
     } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+      });
       throw error;
     } finally {
-      client.release(failure);
+      client.release(broken);
     }
   }
 }
