@@ -9,6 +9,7 @@ import { benchSandbox } from './sandbox-bench.js';
 import type { ServerKind } from './server-process.js';
 import type { BenchEventType } from './webhook-deliveries.js';
 import { benchWebhooks, type DatabaseKind } from './webhooks-bench.js';
+import { benchQueuedLag } from './queued-lag-bench.js';
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -19,13 +20,17 @@ const { values: flags, positionals } = parseArgs({
     warmup: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '32' },
     versions: { type: 'string', default: '5' },
-    servers: { type: 'string', default: 'floor,service,sync-engine' },
+    servers: { type: 'string', default: 'floor,service,queued,sync-engine' },
     databases: { type: 'string', default: 'postgres,pglite' },
     types: { type: 'string', default: 'account.updated,customer.updated' },
     'no-hot': { type: 'boolean' },
     'own-postgres': { type: 'boolean' },
     runs: { type: 'string', default: '1' },
     profile: { type: 'string' },
+    rate: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '60' },
+    instances: { type: 'string', default: '1,3' },
+    'max-in-flight': { type: 'string', default: '256' },
   },
 });
 
@@ -58,7 +63,7 @@ const benches: Record<string, { about: string; run: () => Promise<void> }> = {
   webhooks: {
     about:
       'the webhook path against the floor and the sync engine (--events --warmup --concurrency --versions ' +
-      '--servers floor,service,sync-engine --databases postgres,pglite --types account.updated,customer.updated ' +
+      '--servers floor,service,queued,sync-engine --databases postgres,pglite --types account.updated,customer.updated ' +
       '--no-hot --runs N --profile DIR); PostgreSQL runs use DATABASE_URL, or with --own-postgres a ' +
       'PostgreSQL the bench starts (fsync on)',
     run: async () => {
@@ -69,7 +74,12 @@ const benches: Record<string, { about: string; run: () => Promise<void> }> = {
           warmup: count('warmup', flags.warmup),
           concurrency: Math.max(1, count('concurrency', flags.concurrency)),
           versions: Math.max(1, count('versions', flags.versions)),
-          servers: oneOf<ServerKind>('servers', flags.servers, ['floor', 'service', 'sync-engine']),
+          servers: oneOf<ServerKind>('servers', flags.servers, [
+            'floor',
+            'service',
+            'queued',
+            'sync-engine',
+          ]),
           databases: oneOf<DatabaseKind>('databases', flags.databases, ['postgres', 'pglite']),
           types: oneOf<BenchEventType>('types', flags.types, [
             'account.updated',
@@ -84,6 +94,21 @@ const benches: Record<string, { about: string; run: () => Promise<void> }> = {
         await own?.stop();
       }
     },
+  },
+  'queued-lag': {
+    about:
+      'queued mode end to end: account.updated offered at --rate N/s for --duration S seconds to ' +
+      '--instances 1,3 app instances on one database (--versions, --max-in-flight 256); lag p50/p99 ' +
+      'from delivery to processed, CPU per event, load average; PostgreSQL only (DATABASE_URL)',
+    run: () =>
+      benchQueuedLag({
+        rate: Math.max(1, count('rate', flags.rate)),
+        seconds: Math.max(1, count('duration', flags.duration)),
+        instances: list(flags.instances).map((n) => Math.max(1, count('instances', n))),
+        versions: Math.max(1, count('versions', flags.versions)),
+        maxInFlight: Math.max(1, count('max-in-flight', flags['max-in-flight'])),
+        adminUrl: process.env.DATABASE_URL,
+      }),
   },
   backfill: {
     about:

@@ -5,11 +5,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ChildMessage, ChildStats, ParentMessage } from './bench-child.js';
 
-export type ServerKind = 'floor' | 'service' | 'sync-engine';
+export type ServerKind = 'floor' | 'service' | 'queued' | 'sync-engine';
 
 const SCRIPTS: Record<ServerKind, string> = {
   floor: 'floor-server.js',
   service: 'service-server.js',
+  queued: 'queued-server.js',
   'sync-engine': 'sync-engine-server.js',
 };
 

@@ -42,6 +42,16 @@ async function start(): Promise<{ port: number; close: () => Promise<void> }> {
       connectWebhookSecrets: [secret],
     },
     auth: { jwtSecret: 'bench-jwt-secret-bench-jwt-secret-0123', developmentSecret: false },
+    // queued-server.ts runs this file in queued mode.
+    ...(process.env.BENCH_WEBHOOK_PROCESSING === 'queued'
+      ? {
+          webhookProcessing: {
+            mode: 'queued' as const,
+            batchSize: Number(process.env.BENCH_QUEUED_BATCH ?? 100),
+            concurrency: Number(process.env.BENCH_QUEUED_CONCURRENCY ?? 2),
+          },
+        }
+      : {}),
   };
   const app = await NestFactory.create(AppModule.forRoot(config), { rawBody: true });
   configureApp(app, { trustedProxies: [] });

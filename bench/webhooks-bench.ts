@@ -18,6 +18,7 @@ import type { ChildStats } from './bench-child.js';
 import { formatSummary, readProfile, summariseProfile } from './cpu-profile.js';
 import { drive, quantile } from './load-generator.js';
 import { BackendCpu } from './pg-backends.js';
+import { drainQueue } from './queued-drain.js';
 import { BenchServer, type ServerKind } from './server-process.js';
 import {
   makeTemplates,
@@ -72,6 +73,8 @@ interface RunResult {
   firstFailure: Map<string, string>;
   stats: ChildStats;
   pgCpuMs: number | null;
+  /** Queued mode: seconds the workers took after the last answer to process every stored event. */
+  drainSeconds?: number;
 }
 
 const SECRET = 'whsec_bench_connect_endpoint';
@@ -179,11 +182,16 @@ async function runOnce(
       if (seeded.failures.size) {
         throw new Error(`seeding accounts failed: ${JSON.stringify([...seeded.failures])}`);
       }
+      // Queued: the accounts are mirrored before their customers arrive.
+      if (server === 'queued') await drainQueue(url!);
     }
     if (warmup.length) await drive(endpoint, warmup, send);
+    if (server === 'queued') await drainQueue(url!);
     const pgCpu = url ? await BackendCpu.start(options.adminUrl!, dbName) : null;
     await child.mark();
     const load = await drive(endpoint, measured, send);
+    // Queued: CPU and rows once the workers processed everything (ingest and processing both counted).
+    const drain = server === 'queued' ? await drainQueue(url!) : undefined;
     const stats = await child.stats();
     const pgCpuMs = pgCpu ? await pgCpu.elapsedMs() : null;
     await child.stop();
@@ -215,6 +223,7 @@ async function runOnce(
       firstFailure: load.firstFailure,
       stats,
       pgCpuMs,
+      drainSeconds: drain?.seconds,
     };
   } finally {
     await child?.stop();
@@ -379,7 +388,10 @@ export async function benchWebhooks(options: WebhookBenchOptions): Promise<void>
           console.log(
             `  ${server} on ${database}, ${scenario.label}, run ${run}: ` +
               `${(result.mirrored / result.seconds).toFixed(0)} mirrored events/s ` +
-              `(${result.answered}/${result.measured} answered 2xx in ${result.seconds.toFixed(1)} s)`,
+              `(${result.answered}/${result.measured} answered 2xx in ${result.seconds.toFixed(1)} s)` +
+              (result.drainSeconds === undefined
+                ? ''
+                : `; processed ${result.drainSeconds.toFixed(1)} s after the last answer`),
           );
           results.push(result);
         }

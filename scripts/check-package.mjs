@@ -5,7 +5,9 @@
  *   and the package's own package.json, README.md, TESTING.md, LICENSE: the host app, tests, sources, maps;
  * - a test file, a TypeScript source, a source map, a build info file, an env file, a key or .npmrc;
  * - a secret in any file: a live Stripe key, a Stripe key or webhook secret shaped like a real one, a private key;
- * - an import of a package that is neither Node's nor a peer dependency (the PGlite driver, test tools, …);
+ * - an import of a package that is neither Node's nor a peer dependency (the PGlite driver, test tools, …),
+ *   or a static import of an optional peer dependency (`pg-boss`: loaded with `import()` in queued mode only, so
+ *   users who do not install it can still import the package);
  * - code that reads `process.env` (the library takes options; only hosts and CLIs read the environment);
  * - an export that does not resolve: the tarball is installed with npm in a temporary folder, every entry of its
  *   `exports` map is imported there, and a TypeScript file importing each is compiled against its declarations.
@@ -74,6 +76,9 @@ try {
   const files = filesUnder(packageRoot).map((path) => relative(packageRoot, path));
   const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8'));
   const peers = Object.keys(manifest.peerDependencies ?? {});
+  const optionalPeers = Object.entries(manifest.peerDependenciesMeta ?? {})
+    .filter(([, meta]) => meta?.optional)
+    .map(([name]) => name);
 
   for (const file of files) {
     if (!ALLOWED_TOP.has(file) && !PARTS.some((part) => file.startsWith(part))) {
@@ -97,6 +102,17 @@ try {
           : specifier.split('/')[0];
         if (!specifier.startsWith('node:') && !peers.includes(name)) {
           problems.push(`${file}: imports ${specifier}, which is not a peer dependency`);
+        }
+      }
+      // An optional peer is absent for most users: only a dynamic import() of it may appear.
+      for (const [, specifier] of text.matchAll(/(?:from\s*|^\s*import\s+)'([^'.][^']*)'/gm)) {
+        const name = specifier.startsWith('@')
+          ? specifier.split('/').slice(0, 2).join('/')
+          : specifier.split('/')[0];
+        if (optionalPeers.includes(name) && !name.startsWith('@types/')) {
+          problems.push(
+            `${file}: imports the optional peer dependency ${specifier} statically (use import() where it is needed)`,
+          );
         }
       }
     }

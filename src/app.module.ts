@@ -17,6 +17,7 @@ export function stripeConnectOptions(
   sandbox?: EmbeddedSandbox,
   onboarding?: OnboardingConfig,
   rateLimitPerMinute?: number,
+  webhookProcessing?: StripeConnectModuleOptions['webhookProcessing'],
 ): StripeConnectModuleOptions {
   const limits: Pick<StripeConnectModuleOptions, 'rateLimit'> =
     rateLimitPerMinute === undefined
@@ -25,14 +26,15 @@ export function stripeConnectOptions(
           rateLimit:
             rateLimitPerMinute === 0 ? false : { limit: rateLimitPerMinute, ttlMs: 60_000 },
         };
+  const common = webhookProcessing ? { ...limits, webhookProcessing } : limits;
   const hosted = onboarding
     ? {
-        ...limits,
+        ...common,
         publicUrl: onboarding.publicUrl,
         ...(onboarding.returnUrl ? { onboardingReturnUrl: onboarding.returnUrl } : {}),
         ...(onboarding.oauthClientId ? { oauthClientId: onboarding.oauthClientId } : {}),
       }
-    : limits;
+    : common;
   if (stripe.kind === 'unavailable') return { withoutStripe: { reason: stripe.reason }, ...hosted };
   return {
     ...hosted,
@@ -94,6 +96,7 @@ export class AppModule {
               sandbox,
               config.onboarding,
               config.rateLimitPerMinute,
+              config.webhookProcessing,
             ),
         }),
         sandboxModule,

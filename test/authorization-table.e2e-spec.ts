@@ -125,6 +125,7 @@ const TABLE: Record<string, Row> = {
   'GET /connect/events': { access: 'platform', expect: [200] },
   'GET /connect/events/{id}': { access: 'platform', expect: [404] },
   'POST /connect/events/{id}/replay': { access: 'platform', body: {}, expect: [404] },
+  'GET /connect/webhook-queue': { access: 'platform', expect: [200] },
   'POST /stripe/webhooks': { access: 'signature', expect: [400] },
   'POST /stripe/webhooks/connect': { access: 'signature', expect: [400] },
 };

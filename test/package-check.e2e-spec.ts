@@ -73,6 +73,18 @@ describe('the package check', () => {
       'imports @electric-sql/pglite',
     ],
     [
+      'a static import of an optional peer dependency',
+      {
+        'package.json': JSON.stringify({
+          ...manifest,
+          peerDependencies: { ...manifest.peerDependencies, 'pg-boss': '^10.4.2' },
+          peerDependenciesMeta: { 'pg-boss': { optional: true } },
+        }),
+        'dist/stripe-connect/queue.js': "import PgBoss from 'pg-boss';\nexport { PgBoss };\n",
+      },
+      'imports the optional peer dependency pg-boss statically',
+    ],
+    [
       'code reading the environment',
       { 'dist/stripe-connect/cli.js': 'const port = process.env.PORT;' },
       'reads process.env',

@@ -19,7 +19,12 @@ export async function withAppContext<T>(
     import('../config/app-config.js'),
     import('../stripe-connect/index.js'),
   ]);
-  const config = loadConfig(env);
+  const loaded = loadConfig(env);
+  // A command never runs queue workers (queued mode): it may still read the queue and replay events.
+  const config: AppConfig =
+    loaded.webhookProcessing?.mode === 'queued'
+      ? { ...loaded, webhookProcessing: { ...loaded.webhookProcessing, workers: false } }
+      : loaded;
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: ['error', 'warn'],
   });

@@ -134,4 +134,41 @@ export function registerEventCommands(program: Command, context: CliContext): vo
         }
       });
     });
+
+  program
+    .command('events:queue')
+    .description(
+      'Queued mode (WEBHOOK_PROCESSING=queued): jobs waiting, retrying, active, stuck and failed per queue, ' +
+        'the dead-lettered count and the oldest waiting job’s age',
+    )
+    .option('--json', 'one JSON object')
+    .action(async (options: { json?: boolean }) => {
+      await withAppContext(context.env, async (app, { WebhookQueueService }) => {
+        const health = await app.get(WebhookQueueService).queueHealth();
+        // Exit code 1 while jobs sit in the dead-letter queue (for monitoring).
+        if (health.queues?.deadLettered) context.failed = true;
+        if (options.json) {
+          context.io.out(JSON.stringify(health));
+          return;
+        }
+        if (!health.queues) {
+          context.io.out(
+            'webhooks are processed inline (WEBHOOK_PROCESSING is not queued): no queue',
+          );
+          return;
+        }
+        for (const [name, counts] of [
+          ['events', health.queues.events],
+          ['listeners', health.queues.listeners],
+        ] as const) {
+          context.io.out(
+            `${name.padEnd(9)} waiting=${counts.waiting} retrying=${counts.retrying} active=${counts.active} ` +
+              `stuck=${counts.stuck} failed=${counts.failed} oldest-waiting=${
+                counts.oldestWaitingSeconds === null ? '-' : `${counts.oldestWaitingSeconds}s`
+              }`,
+          );
+        }
+        context.io.out(`dead-lettered ${health.queues.deadLettered}`);
+      });
+    });
 }

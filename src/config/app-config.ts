@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import type { WebhookProcessingOptions } from '../stripe-connect/index.js';
 
 export const DEVELOPMENT_JWT_SECRET = 'nest-stripe-connect-development-secret-not-for-production';
 
@@ -62,6 +63,12 @@ export interface AppConfig {
    * accounts (`RATE_LIMIT_PER_MINUTE`, default 30; 0 switches the limit off).
    */
   rateLimitPerMinute?: number;
+  /**
+   * How webhook events are processed (`WEBHOOK_PROCESSING`: `inline`, the default, or `queued`: answered once
+   * stored, processed by workers through pg-boss; PostgreSQL only). Tuning beyond the mode is the library's
+   * `webhookProcessing` option.
+   */
+  webhookProcessing?: WebhookProcessingOptions;
 }
 
 export class ConfigError extends Error {
@@ -217,6 +224,19 @@ function loadRateLimit(env: Env, problems: string[]): number {
   return Number(raw);
 }
 
+function loadWebhookProcessing(env: Env, problems: string[]): WebhookProcessingOptions {
+  const mode = value(env, 'WEBHOOK_PROCESSING') ?? 'inline';
+  if (mode !== 'inline' && mode !== 'queued') {
+    problems.push('WEBHOOK_PROCESSING must be inline or queued');
+    return { mode: 'inline' };
+  }
+  if (mode === 'queued' && !value(env, 'DATABASE_URL'))
+    problems.push(
+      'WEBHOOK_PROCESSING=queued needs DATABASE_URL (PostgreSQL): PGlite processes inline only',
+    );
+  return { mode };
+}
+
 /** Reads and validates the whole configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
@@ -230,6 +250,7 @@ export function loadConfig(env: Env): AppConfig {
     stripe: loadStripeConfig(env, problems),
     auth: loadAuthConfig(env, problems),
     rateLimitPerMinute: loadRateLimit(env, problems),
+    webhookProcessing: loadWebhookProcessing(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

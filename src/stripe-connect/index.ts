@@ -9,6 +9,9 @@ export type {
   StripeConnectModuleOptions,
   StripeConnectUser,
 } from './stripe-connect.options.js';
+export type { WebhookProcessingOptions } from './webhooks/queue/webhook-processing.options.js';
+export { WebhookQueueService } from './webhooks/queue/webhook-queue.service.js';
+export type { QueueCounts, WebhookQueueHealth } from './webhooks/queue/webhook-queue-health.js';
 export { userFromJwtClaims } from './stripe-connect.options-resolver.js';
 export { STRIPE_CLIENT, STRIPE_CONNECT_OPTIONS } from './stripe-connect.constants.js';
 export { InjectStripeClient } from './stripe/inject-stripe-client.decorator.js';

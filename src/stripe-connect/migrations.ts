@@ -4,6 +4,7 @@ import { WebhookProcessing1795841840960 } from './migrations/1795841840960-webho
 import { UsedStates1795843867596 } from './migrations/1795843867596-used-states.js';
 import { MirrorOrdering1796000000001 } from './migrations/1796000000001-mirror-ordering.js';
 import { SyncCursors1796200000001 } from './migrations/1796200000001-sync-cursors.js';
+import { QueuedListeners1797100000001 } from './migrations/1797100000001-queued-listeners.js';
 import { RateLimits1797400000001 } from './migrations/1797400000001-rate-limits.js';
 
 /** Every migration of the library, oldest first: add them to a host's own DataSource. */
@@ -13,5 +14,6 @@ export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
   UsedStates1795843867596,
   MirrorOrdering1796000000001,
   SyncCursors1796200000001,
+  QueuedListeners1797100000001,
   RateLimits1797400000001,
 ];

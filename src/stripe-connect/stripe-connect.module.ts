@@ -5,7 +5,7 @@ import {
   type NestModule,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import helmet from 'helmet';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsController } from './accounts/accounts.controller.js';
@@ -49,6 +49,9 @@ import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
 import { EventLogRepository } from './webhooks/event-log.repository.js';
 import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { webhookQueueProviders } from './webhooks/queue/webhook-queue.providers.js';
+import { WebhookQueueService } from './webhooks/queue/webhook-queue.service.js';
+import { WebhookQueueController } from './webhooks/queue/webhook-queue.controller.js';
 import {
   STRIPE_CLIENT,
   STRIPE_CONNECT_OPTIONS,
@@ -79,6 +82,7 @@ const libraryControllers = [
   ChargeListsController,
   CustomerListsController,
   EventsController,
+  WebhookQueueController,
 ];
 
 const resolvedOptionsProvider: Provider = {
@@ -93,7 +97,7 @@ const resolvedOptionsProvider: Provider = {
  * `stripeConnectEntities` and `stripeConnectMigrations`. Options are validated when the module starts.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(stripeConnectEntities)],
+  imports: [TypeOrmModule.forFeature(stripeConnectEntities), DiscoveryModule],
   providers: [
     resolvedOptionsProvider,
     stripeClientProvider,
@@ -107,6 +111,7 @@ const resolvedOptionsProvider: Provider = {
     EventSyncService,
     MirrorService,
     WebhooksService,
+    ...webhookQueueProviders,
     AccountsRepository,
     AccountsService,
     AccountsSyncService,
@@ -126,6 +131,7 @@ const resolvedOptionsProvider: Provider = {
   controllers: libraryControllers,
   exports: [
     WebhooksService,
+    WebhookQueueService,
     MirrorService,
     EventLogRepository,
     AccountsService,

@@ -6,6 +6,7 @@ import type {
   StripeConnectModuleOptions,
   StripeConnectUser,
 } from './stripe-connect.options.js';
+import { resolveWebhookProcessing } from './webhooks/queue/webhook-processing.options.js';
 
 const STRIPE_KEY = /^(sk|rk)_(test|live)_\w+$/;
 const DEFAULT_API_BASE = 'https://api.stripe.com';
@@ -61,7 +62,12 @@ export function resolveStripeConnectOptions(
   }
   if (options.securityHeaders !== undefined && typeof options.securityHeaders !== 'boolean')
     problems.push('securityHeaders must be true or false');
-  const common = { getUser, rateLimit, securityHeaders: options.securityHeaders !== false };
+  const common = {
+    getUser,
+    rateLimit,
+    securityHeaders: options.securityHeaders !== false,
+    webhookProcessing: resolveWebhookProcessing(options.webhookProcessing, problems),
+  };
 
   const url = (name: 'publicUrl' | 'onboardingReturnUrl'): URL | null => {
     const value = options[name];

@@ -1,4 +1,8 @@
 import type { Request } from 'express';
+import type {
+  ResolvedWebhookProcessing,
+  WebhookProcessingOptions,
+} from './webhooks/queue/webhook-processing.options.js';
 
 /** The caller of a library route, as the host's authentication identified them. */
 export interface StripeConnectUser {
@@ -50,6 +54,12 @@ export interface StripeConnectModuleOptions {
   rateLimit?: { limit?: number; ttlMs?: number } | false;
   /** Security headers (helmet) on the library's routes; default true. */
   securityHeaders?: boolean;
+  /**
+   * How verified webhook events are processed: `{ mode: 'inline' }` (default: before the delivery is
+   * answered) or `{ mode: 'queued', …tuning }` (answered once stored; workers on every instance process it
+   * through pg-boss; PostgreSQL only, refused at start on PGlite). See the README's "Queued mode".
+   */
+  webhookProcessing?: WebhookProcessingOptions;
 }
 
 /** The options after validation, with defaults applied. */
@@ -69,6 +79,7 @@ export interface ResolvedStripeConnectOptions {
   /** Null when switched off. */
   rateLimit: { limit: number; ttlMs: number } | null;
   securityHeaders: boolean;
+  webhookProcessing: ResolvedWebhookProcessing;
   onboarding: {
     publicUrl: URL | null;
     returnUrl: URL | null;

@@ -38,6 +38,8 @@ export async function createTestApp(
     logger?: LoggerService;
     /** The library's rate limit per route and caller; default off (0) in tests. */
     rateLimitPerMinute?: number;
+    /** How webhooks are processed (default inline). */
+    webhookProcessing?: AppConfig['webhookProcessing'];
   } = {},
 ): Promise<TestApp> {
   const run = inject('testDatabaseRun');
@@ -68,6 +70,7 @@ export async function createTestApp(
     stripe,
     auth: { jwtSecret: TEST_JWT_SECRET, developmentSecret: false },
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    ...(options.webhookProcessing ? { webhookProcessing: options.webhookProcessing } : {}),
   };
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config)],

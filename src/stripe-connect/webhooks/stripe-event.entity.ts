@@ -72,6 +72,13 @@ export class StripeEvent {
   @Column({ name: 'processing_owner', type: 'varchar', length: 64, nullable: true })
   processingOwner: string | null;
 
+  /**
+   * Queued mode: the listeners (`Class.method`) still to run for this event after its sync committed, each
+   * as its own job; the event is `processed` when none is left. Null in inline mode.
+   */
+  @Column({ name: 'pending_listeners', type: 'text', array: true, nullable: true })
+  pendingListeners: string[] | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 

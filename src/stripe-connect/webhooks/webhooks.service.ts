@@ -33,10 +33,14 @@ import {
 } from './stripe-events.repository.js';
 import { storableText } from '../common/postgres-text.js';
 import { readableEventId, verifyStripeWebhook } from './webhook-signature.js';
+import { WebhookQueueService } from './queue/webhook-queue.service.js';
 
 export type WebhookEndpointKind = 'platform' | 'connect';
-/** `processed`: done now; `duplicate`: done before; `failed`: kept for redelivery; `busy`: another delivery still holds it. */
-export type EventOutcome = 'processed' | 'duplicate' | 'failed' | 'busy';
+/**
+ * `processed`: done now; `duplicate`: done (queued mode: stored) before; `failed`: kept for redelivery; `busy`:
+ * another delivery still holds it; `queued`: stored and enqueued for the workers (queued mode).
+ */
+export type EventOutcome = 'processed' | 'duplicate' | 'failed' | 'busy' | 'queued';
 
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 const WAIT_POLL_MS = 50;
@@ -65,6 +69,7 @@ export class WebhooksService implements OnModuleInit {
     private readonly events: StripeEventsRepository,
     private readonly sync: EventSyncService,
     private readonly mirror: MirrorService,
+    private readonly queue: WebhookQueueService,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {}
 
@@ -122,7 +127,7 @@ export class WebhooksService implements OnModuleInit {
   ): Promise<{ event: Stripe.Event; outcome: EventOutcome }> {
     // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable, or the event would fail for ever.
     const event = storableText(this.verify(kind, rawBody, signature));
-    const outcome = await this.handle(event);
+    const outcome = this.queue.queued ? await this.queue.ingest(event) : await this.handle(event);
     this.logger.log(`${event.id} ${event.type} ${event.account ?? 'platform'}: ${outcome}`);
     return { event, outcome };
   }

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { orderedJobId } from './job-ids.js';
+
+describe('orderedJobId', () => {
+  it('makes version-7 UUIDs that sort in the order they were made', () => {
+    const ids = Array.from({ length: 10_000 }, () => orderedJobId());
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
