@@ -4,6 +4,7 @@ import { WebhookProcessing1795841840960 } from './migrations/1795841840960-webho
 import { UsedStates1795843867596 } from './migrations/1795843867596-used-states.js';
 import { MirrorOrdering1796000000001 } from './migrations/1796000000001-mirror-ordering.js';
 import { SyncCursors1796200000001 } from './migrations/1796200000001-sync-cursors.js';
+import { CustomerDefaultCard1797300000001 } from './migrations/1797300000001-customer-default-card.js';
 
 /** Every migration of the library, oldest first: add them to a host's own DataSource. */
 export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
   UsedStates1795843867596,
   MirrorOrdering1796000000001,
   SyncCursors1796200000001,
+  CustomerDefaultCard1797300000001,
 ];
