@@ -125,7 +125,9 @@ function ownerOf(root: string): string {
 
 function label(root: string, rest: string[]): string {
   const owner = ownerOf(root);
-  const what = rest.map(humanize).join(' – ');
+  // A person's `relationship.title` is its job title, not its "relationship – job title".
+  const parts = rest.length > 1 && rest[0] === 'relationship' ? rest.slice(1) : rest;
+  const what = parts.map(humanize).join(' – ');
   return owner ? `${owner} ${what.charAt(0).toLowerCase()}${what.slice(1)}` : what;
 }
 
