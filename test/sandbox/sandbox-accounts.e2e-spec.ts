@@ -232,6 +232,11 @@ describe('sandbox accounts', () => {
         ]),
       );
       expect(due).not.toContain(`${person.id}.first_name`);
+      // The person's own requirements say the same, in the person's field names.
+      expect(person.requirements!.currently_due).toEqual(
+        expect.arrayContaining(['email', 'dob.day', 'address.line1']),
+      );
+      expect(person.requirements!.currently_due).not.toContain('first_name');
       // A date of birth that does not verify: Stripe asks for an identity document instead.
       await stripe.accounts.updatePerson(account.id, person.id, {
         email: 'dora@example.com',
