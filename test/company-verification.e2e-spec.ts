@@ -224,4 +224,89 @@ describe('a company’s persons in the follow-up form', () => {
     expect(other.body.errors).toHaveProperty(['owners.first_name']);
     expect(JSON.stringify(other.body)).not.toContain('otto@example.com');
   });
+
+  it('asks a US company for owners with the last 4 of their SSN, and no directors', async () => {
+    const SF = {
+      line1: 'address_full_match',
+      city: 'San Francisco',
+      state: 'CA',
+      postalCode: '94103',
+    };
+    const created = await request(t.app.getHttpServer())
+      .post('/connect/accounts/custom')
+      .set('Authorization', await as('us-company'))
+      .send({
+        ...GB_COMPANY,
+        country: 'US',
+        company: {
+          name: 'Acme Inc.',
+          taxId: '000000000',
+          phone: '0000000000',
+          address: SF,
+          representative: {
+            ...GB_COMPANY.company.representative,
+            phone: '0000000000',
+            dob: { day: 1, month: 1, year: 1901 },
+            address: SF,
+            ssnLast4: '0000',
+            title: 'CEO',
+          },
+        },
+        bankAccount: {
+          accountHolderName: 'Acme Inc.',
+          routingNumber: '110000000',
+          accountNumber: '000123456789',
+        },
+      });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const before = await state('us-company', id);
+    expect(before.currentlyDue.sort()).toEqual(
+      [
+        'company.owners_provided',
+        'owners.address.city',
+        'owners.address.line1',
+        'owners.address.postal_code',
+        'owners.address.state',
+        'owners.dob.day',
+        'owners.dob.month',
+        'owners.dob.year',
+        'owners.email',
+        'owners.first_name',
+        'owners.last_name',
+        'owners.ssn_last_4',
+      ].sort(),
+    );
+    const ssn = before.fields.find((f) => f.name === 'owners.ssn_last_4');
+    expect(ssn).toMatchObject({ section: 'owners', required: true });
+    // A malformed SSN is the form's 400, before anything reaches Stripe; the value is not echoed.
+    const bad = await submit('us-company', id, {
+      'owners.first_name': 'Otto',
+      'owners.ssn_last_4': '12345',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors['owners.ssn_last_4']).toEqual(['is not in the expected format']);
+    expect(JSON.stringify(bad.body)).not.toContain('12345');
+    const sent = await submit('us-company', id, {
+      'owners.first_name': 'Otto',
+      'owners.last_name': 'Owner',
+      'owners.email': 'otto@example.com',
+      'owners.dob': '1901-01-01',
+      'owners.address.line1': 'address_full_match',
+      'owners.address.city': 'San Francisco',
+      'owners.address.state': 'CA',
+      'owners.address.postal_code': '94103',
+      'owners.ssn_last_4': '0000',
+      'company.owners_provided': 'true',
+    });
+    expect(sent.status).toBe(200);
+    expect(sent.body.currentlyDue).toEqual([]);
+    const otto = (await persons(id)).find((p) => p.first_name === 'Otto');
+    expect(otto).toMatchObject({ ssn_last_4_provided: true, relationship: { owner: true } });
+    await clock.advance(0);
+    expect(await db.getRepository(Account).findOneByOrFail({ id })).toMatchObject({
+      chargesEnabled: true,
+      payoutsEnabled: true,
+    });
+  });
 });
