@@ -175,6 +175,17 @@ describe('platform customers', () => {
         .set('Authorization', buyer)
         .expect(200);
       expect(me.body.defaultPaymentMethod).toEqual(replaced.body.defaultPaymentMethod);
+      // payment_method.attached / .detached and customer.updated were taken, none failed.
+      const failed = await request(server())
+        .get('/connect/events?status=failed')
+        .set('Authorization', platform)
+        .expect(200);
+      expect(failed.body.data).toEqual([]);
+      const attached = await request(server())
+        .get('/connect/events?type=payment_method.attached')
+        .set('Authorization', platform)
+        .expect(200);
+      expect(attached.body.data.length).toBeGreaterThan(0);
     });
 
     it('refuses a declining test card, an unknown one, another customer’s card, and a charge with nothing saved', async () => {
