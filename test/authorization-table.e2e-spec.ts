@@ -121,6 +121,13 @@ const TABLE: Record<string, Row> = {
   // Platform customers: any signed-in user becomes one (201 the first time, 200 after).
   'POST /connect/customers': { access: 'user', body: {}, expect: [200, 201] },
   'GET /connect/customers/me': { access: 'user', expect: [200] },
+  // A saved card: no payment method named, the DTO's 400 (the caller's own; the platform's for anyone's).
+  'PUT /connect/customers/me/payment-method': { access: 'user', body: {}, expect: [400] },
+  'PUT /connect/customers/{customer}/payment-method': {
+    access: 'platform',
+    body: {},
+    expect: [400],
+  },
   // The event log: no event has the account's id.
   'GET /connect/events': { access: 'platform', expect: [200] },
   'GET /connect/events/{id}': { access: 'platform', expect: [404] },

@@ -17,6 +17,8 @@ const ACCOUNT_NUMBER = '000123456789';
 const SECOND_ACCOUNT_NUMBER = '000222333444';
 const ID_NUMBER = '987650123';
 const DOCUMENT_MARKER = 'DOCUMENT-BYTES-7f3a9c';
+const PERSON_DOCUMENT_MARKER = 'PERSON-DOCUMENT-BYTES-2b8e41';
+const LONDON = { line1: 'address_full_match', city: 'London', postalCode: 'SW1A 1AA' };
 
 async function visit(url: string): Promise<URL> {
   const response = await fetch(url, { redirect: 'manual' });
@@ -88,6 +90,63 @@ describe('secrets in logs and answers', () => {
         .post(`/connect/accounts/${account}/verification`)
         .set('Authorization', seller)
         .send({ 'individual.id_number': ID_NUMBER, 'individual.ssn_last_4': '0000' }),
+    );
+
+    // A company's persons on the follow-up form: an owner, and the representative's identity document.
+    const company = keep(
+      await request(server())
+        .post('/connect/accounts/custom')
+        .set('Authorization', seller)
+        .send({
+          country: 'GB',
+          businessType: 'company',
+          company: {
+            name: 'Scan Ltd',
+            taxId: '000000000',
+            phone: '+442071234567',
+            address: LONDON,
+            representative: {
+              firstName: 'Rita',
+              lastName: 'Rep',
+              email: 'rita@example.com',
+              phone: '+447700900000',
+              dob: { day: 5, month: 5, year: 1980 },
+              address: LONDON,
+              title: 'CEO',
+            },
+          },
+          bankAccount: {
+            accountHolderName: 'Scan Ltd',
+            accountHolderType: 'company',
+            sortCode: '10-88-00',
+            accountNumber: '00012345',
+          },
+          businessProfile: { mcc: '5734', url: 'https://accessible.stripe.com' },
+          tosAccepted: true,
+        }),
+    ).body.id as string;
+    const representative = (await t.app.get<Stripe>(STRIPE_CLIENT).accounts.listPersons(company))
+      .data[0].id;
+    const personsSent = keep(
+      await request(server())
+        .post(`/connect/accounts/${company}/verification`)
+        .set('Authorization', seller)
+        .field('owners.first_name', 'Otto')
+        .field('owners.last_name', 'Owner')
+        .field('owners.email', 'otto@example.com')
+        .field('owners.dob', '1901-01-01')
+        .field('owners.address.line1', 'address_full_match')
+        .field('owners.address.city', 'London')
+        .field('owners.address.postal_code', 'SW1A 1AA')
+        .field('company.owners_provided', 'true')
+        .attach(
+          `${representative}.verification.document`,
+          Buffer.concat([
+            Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+            Buffer.from(PERSON_DOCUMENT_MARKER),
+          ]),
+          { filename: 'rep.png', contentType: 'image/png' },
+        ),
     );
 
     // Hosted onboarding: links and their states, the refresh and return routes.
@@ -164,6 +223,21 @@ describe('secrets in logs and answers', () => {
         .send({ email: 'buyer@example.com' }),
     );
 
+    // A platform customer saves a card, then replaces it.
+    const cardBuyer = `Bearer ${await t.token('scan-card-buyer')}`;
+    const saved = keep(
+      await request(server())
+        .post('/connect/customers')
+        .set('Authorization', cardBuyer)
+        .send({ paymentMethod: 'pm_card_visa' }),
+    );
+    keep(
+      await request(server())
+        .put('/connect/customers/me/payment-method')
+        .set('Authorization', cardBuyer)
+        .send({ paymentMethod: 'pm_card_mastercard' }),
+    );
+
     // Webhooks: a good delivery, a forged one, one with a bad body.
     const stripe = t.app.get<Stripe>(STRIPE_CLIENT);
     const config = t.config.stripe as { connectWebhookSecrets: string[] };
@@ -183,6 +257,9 @@ describe('secrets in logs and answers', () => {
     expect(hosted.status).toBe(201);
     expect(connected.status).toBe(200);
     expect(charge.status).toBe(201);
+    expect(company).toMatch(/^acct_/);
+    expect(personsSent.status).toBe(200);
+    expect(saved.status).toBe(201);
     expect(logs.lines.length).toBeGreaterThan(10);
   });
 
@@ -204,6 +281,10 @@ describe('secrets in logs and answers', () => {
       SECOND_ACCOUNT_NUMBER,
       ID_NUMBER,
       DOCUMENT_MARKER,
+      PERSON_DOCUMENT_MARKER,
+      // Stripe's test card numbers behind pm_card_visa and pm_card_mastercard: never ours to see.
+      '4242424242424242',
+      '5555555555554444',
     ];
     const text = logs.text();
     for (const secret of [...always, ...secrets]) {

@@ -208,8 +208,13 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
 
     expect(await status(page, 'Charges enabled')).toBe('No');
     expect(await status(page, 'Why it is restricted')).toBe('Information Stripe needs is overdue');
-    // What the company still owes Stripe is asked for on the follow-up form, and then it is enabled.
-    await page.getByLabel("All of the company's owners have been provided").check();
+    // What the company still owes Stripe is asked for on the follow-up form: a German company names its
+    // owners, directors and executives, or says it has none beyond the representative.
+    await page.getByRole('group', { name: 'An owner of the company (25% or more)' }).waitFor();
+    await page.getByRole('group', { name: 'A director of the company' }).waitFor();
+    await page.getByLabel(/I have named every owner/).check();
+    await page.getByLabel(/I have named every director/).check();
+    await page.getByLabel(/I have named every executive/).check();
     await page.getByRole('button', { name: 'Send to Stripe' }).click();
     await expect
       .poll(() => page.locator('#status-message').textContent())
@@ -217,6 +222,74 @@ describe('onboarding pages in Chromium', { timeout: 120_000 }, () => {
     expect(await status(page, 'Charges enabled')).toBe('Yes');
     expect(await status(page, 'Payouts enabled')).toBe('Yes');
     await shot(page, 'de-company-3-charges-enabled');
+  });
+
+  it('takes a GB company from restricted to enabled by naming its owner and director on the follow-up form', async () => {
+    const page = await signedIn('browser-gb-company');
+    await choose(page, 'United Kingdom', 'A company');
+    const business = page.getByRole('group', { name: 'The business' });
+    await business.getByLabel('Company name').fill('Example Ltd');
+    await business.getByLabel('Company tax id').fill('000000000');
+    await business.getByLabel('Company phone number').fill('+442071234567');
+    await business.getByLabel('Address line 1').fill('address_full_match');
+    await business.getByLabel('City').fill('London');
+    await business.getByLabel('Postal code').fill('SW1A 1AA');
+    const person = page.getByRole('group', { name: "The company's representative" });
+    await person.getByLabel('First name').fill('Rita');
+    await person.getByLabel('Last name').fill('Rep');
+    await person.getByLabel('Email', { exact: true }).fill('rita@example.com');
+    await person.getByLabel('Phone number').fill('+447700900000');
+    await person.getByLabel('Date of birth').fill('1901-01-01');
+    await person.getByLabel('Address line 1').fill('address_full_match');
+    await person.getByLabel('City').fill('London');
+    await person.getByLabel('Postal code').fill('SW1A 1AA');
+    await person.getByLabel('Job title').fill('Managing director');
+    const bank = page.getByRole('group', { name: 'Bank account for payouts' });
+    await bank.getByLabel('Account holder name').fill('Example Ltd');
+    await bank.getByLabel('Sort code').fill('10-88-00');
+    await bank.getByLabel('Account number').fill('00012345');
+    await page.getByLabel('Merchant category code').fill('5734');
+    await page.getByLabel('Website').fill('https://accessible.stripe.com');
+    await page.getByLabel("I accept Stripe's Connected Account Agreement").check();
+    await page.getByRole('button', { name: 'Create my seller account' }).click();
+    await page.waitForURL(/\/onboarding\/acct_/);
+    await page.locator('#account-status dl').waitFor();
+    expect(await status(page, 'Charges enabled')).toBe('No');
+
+    const owner = page.getByRole('group', { name: 'An owner of the company (25% or more)' });
+    const director = page.getByRole('group', { name: 'A director of the company' });
+    await owner.waitFor();
+    await shot(page, 'gb-company-1-persons-asked');
+    // Half an owner: each missing field of the section is named next to it, nothing is saved.
+    await owner.getByLabel("The owner's first name").fill('Otto');
+    await page.getByRole('button', { name: 'Send to Stripe' }).click();
+    await page.locator('#error-summary').waitFor({ state: 'visible' });
+    expect(await owner.getByLabel("The owner's last name").getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    await shot(page, 'gb-company-2-half-an-owner');
+
+    await owner.getByLabel("The owner's last name").fill('Owner');
+    await owner.getByLabel("The owner's email").fill('otto@example.com');
+    await owner.getByLabel("The owner's date of birth").fill('1901-01-01');
+    await owner.getByLabel(/line 1/).fill('address_full_match');
+    await owner.getByLabel(/City/).fill('London');
+    await owner.getByLabel(/Postal code/).fill('SW1A 1AA');
+    await owner.getByLabel("The owner's percent ownership").fill('100');
+    await director.getByLabel("The director's first name").fill('Dora');
+    await director.getByLabel("The director's last name").fill('Director');
+    await director.getByLabel("The director's email").fill('dora@example.com');
+    await director.getByLabel("The director's date of birth").fill('1902-01-01');
+    await page.getByLabel(/I have named every owner/).check();
+    await page.getByLabel(/I have named every director/).check();
+    await page.getByRole('button', { name: 'Send to Stripe' }).click();
+    await expect
+      .poll(() => page.locator('#status-message').textContent())
+      .toContain('sent to Stripe');
+    expect(await status(page, 'Charges enabled')).toBe('Yes');
+    expect(await status(page, 'Payouts enabled')).toBe('Yes');
+    expect(await page.locator('#verification-outcome').textContent()).toContain('Verified');
+    await shot(page, 'gb-company-3-charges-enabled');
   });
 
   it('asks for a document when the id number fails, previews the PNG, and ends verified after review', async () => {

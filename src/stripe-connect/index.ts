@@ -109,7 +109,7 @@ export { stripeConnectMigrations } from './migrations.js';
 export { Account, type AccountType } from './accounts/account.entity.js';
 export { ExternalAccount } from './accounts/external-account.entity.js';
 export { Person } from './accounts/person.entity.js';
-export { Customer } from './customers/customer.entity.js';
+export { Customer, type SavedCard } from './customers/customer.entity.js';
 export { UserAccount } from './customers/user-account.entity.js';
 export { Charge } from './charges/charge.entity.js';
 export { Refund } from './charges/refund.entity.js';
@@ -159,7 +159,11 @@ export {
   InitialFormDescriptionResponse,
   InitialFormFieldResponse,
 } from './accounts/dto/onboarding-countries.response.js';
-export { VerificationService, type VerificationState } from './accounts/verification.service.js';
+export {
+  VerificationService,
+  FORM_SECTION_METADATA,
+  type VerificationState,
+} from './accounts/verification.service.js';
 export {
   buildVerificationForm,
   fieldForRequirement,
@@ -207,11 +211,15 @@ export {
 export {
   CustomersService,
   AccountNotEnabledError,
+  CustomerNotFoundError,
   type CustomerDetails,
 } from './customers/customers.service.js';
 export {
   CreateConnectedCustomerDto,
+  CreatePlatformCustomerDto,
   CustomerResponse,
+  DefaultPaymentMethodResponse,
+  SaveCardDto,
   toCustomerResponse,
 } from './customers/dto/customer.response.js';
 export { ChargesService, ChargeNotFoundError } from './charges/charges.service.js';

@@ -5,6 +5,7 @@ import { UsedStates1795843867596 } from './migrations/1795843867596-used-states.
 import { MirrorOrdering1796000000001 } from './migrations/1796000000001-mirror-ordering.js';
 import { SyncCursors1796200000001 } from './migrations/1796200000001-sync-cursors.js';
 import { QueuedListeners1797100000001 } from './migrations/1797100000001-queued-listeners.js';
+import { CustomerDefaultCard1797300000001 } from './migrations/1797300000001-customer-default-card.js';
 import { RateLimits1797400000001 } from './migrations/1797400000001-rate-limits.js';
 
 /** Every migration of the library, oldest first: add them to a host's own DataSource. */
@@ -15,5 +16,6 @@ export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
   MirrorOrdering1796000000001,
   SyncCursors1796200000001,
   QueuedListeners1797100000001,
+  CustomerDefaultCard1797300000001,
   RateLimits1797400000001,
 ];

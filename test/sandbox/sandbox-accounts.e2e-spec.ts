@@ -150,7 +150,8 @@ describe('sandbox accounts', () => {
         'company.name',
         'company.tax_id',
         'company.address.line1',
-        'relationship.owner',
+        'company.owners_provided',
+        'owners.first_name',
       ]),
     );
     expect(account.requirements!.currently_due).not.toContain('company.address.state');
@@ -163,7 +164,107 @@ describe('sandbox accounts', () => {
       owners_provided: true,
     });
     expect(updated.requirements!.currently_due).not.toContain('company.name');
-    expect(updated.requirements!.currently_due).not.toContain('relationship.owner');
+    expect(updated.requirements!.currently_due).not.toContain('company.owners_provided');
+    // No owner was named and the company says it named them all: none is due.
+    expect(updated.requirements!.currently_due).not.toContain('owners.first_name');
+  });
+
+  describe('company persons, as requirements names them', () => {
+    const roots = (due: string[] | null) =>
+      [...new Set((due ?? []).map((path) => path.split('.')[0]))].sort();
+    const company = (country: string) =>
+      stripe.accounts.create({ type: 'custom', country, business_type: 'company' });
+
+    it('asks a US company for its representative and owners, a GB one also directors, a DE one also executives', async () => {
+      const us = await company('US');
+      expect(us.requirements!.currently_due).toEqual(
+        expect.arrayContaining([
+          'representative.first_name',
+          'representative.dob.day',
+          'representative.relationship.title',
+          'representative.ssn_last_4',
+          'representative.address.state',
+          'owners.first_name',
+          'owners.ssn_last_4',
+          'company.owners_provided',
+        ]),
+      );
+      expect(roots(us.requirements!.currently_due)).not.toContain('directors');
+      expect(us.requirements!.currently_due).not.toContain('company.directors_provided');
+      const gb = await company('GB');
+      expect(gb.requirements!.currently_due).toEqual(
+        expect.arrayContaining([
+          'representative.first_name',
+          'owners.email',
+          'directors.first_name',
+          'directors.dob.year',
+          'company.owners_provided',
+          'company.directors_provided',
+        ]),
+      );
+      expect(gb.requirements!.currently_due).not.toContain('representative.ssn_last_4');
+      expect(roots(gb.requirements!.currently_due)).not.toContain('executives');
+      const de = await company('DE');
+      expect(de.requirements!.currently_due).toEqual(
+        expect.arrayContaining([
+          'executives.first_name',
+          'company.executives_provided',
+          'company.directors_provided',
+        ]),
+      );
+    });
+
+    it('turns a role into person_<id> fields once a person holds it, and clears them when given', async () => {
+      const account = await company('GB');
+      const person = await stripe.accounts.createPerson(account.id, {
+        first_name: 'Dora',
+        last_name: 'Director',
+        relationship: { director: true, owner: true, percent_ownership: 40 },
+      });
+      let due = (await stripe.accounts.retrieve(account.id)).requirements!.currently_due!;
+      expect(due.filter((p) => p.startsWith('directors.') || p.startsWith('owners.'))).toEqual([]);
+      expect(due).toEqual(
+        expect.arrayContaining([
+          `${person.id}.email`,
+          `${person.id}.dob.day`,
+          `${person.id}.address.line1`,
+          'company.directors_provided',
+        ]),
+      );
+      expect(due).not.toContain(`${person.id}.first_name`);
+      // The person's own requirements say the same, in the person's field names.
+      expect(person.requirements!.currently_due).toEqual(
+        expect.arrayContaining(['email', 'dob.day', 'address.line1']),
+      );
+      expect(person.requirements!.currently_due).not.toContain('first_name');
+      // A date of birth that does not verify: Stripe asks for an identity document instead.
+      await stripe.accounts.updatePerson(account.id, person.id, {
+        email: 'dora@example.com',
+        dob: { day: 2, month: 3, year: 1980 },
+        address: { line1: 'address_full_match', city: 'London', postal_code: 'SW1A 1AA' },
+      });
+      const failed = await stripe.accounts.retrieve(account.id);
+      expect(failed.requirements!.currently_due!.filter((p) => p.startsWith(person.id))).toEqual([
+        `${person.id}.verification.document`,
+      ]);
+      expect(failed.requirements!.errors).toContainEqual(
+        expect.objectContaining({
+          requirement: `${person.id}.verification.document`,
+          code: 'verification_failed_keyed_identity',
+        }),
+      );
+      await stripe.accounts.updatePerson(account.id, person.id, {
+        verification: { document: { front: 'file_identity_document_success' } },
+      });
+      await stripe.accounts.update(account.id, {
+        company: { owners_provided: true, directors_provided: true },
+      });
+      due = (await stripe.accounts.retrieve(account.id)).requirements!.currently_due!;
+      expect(due).not.toContain('company.owners_provided');
+      expect(due).not.toContain('company.directors_provided');
+      expect(roots(due)).not.toContain(person.id);
+      expect(due).toContain('representative.first_name');
+    });
   });
 
   it('creates express and standard accounts, and accounts from controller properties', async () => {
@@ -497,13 +598,13 @@ describe('sandbox accounts', () => {
       });
     });
 
-    it('keeps persons of a company; a representative satisfies relationship.representative', async () => {
+    it('keeps persons of a company; a representative satisfies representative.*', async () => {
       const account = await stripe.accounts.create({
         type: 'custom',
         country: 'US',
         business_type: 'company',
       });
-      expect(account.requirements!.currently_due).toContain('relationship.representative');
+      expect(account.requirements!.currently_due).toContain('representative.first_name');
       const person = await stripe.accounts.createPerson(account.id, {
         first_name: 'Rita',
         last_name: 'Rep',
@@ -518,7 +619,9 @@ describe('sandbox accounts', () => {
       });
       expect(JSON.stringify(person)).not.toContain('000000000');
       const updated = await stripe.accounts.retrieve(account.id);
-      expect(updated.requirements!.currently_due).not.toContain('relationship.representative');
+      expect(updated.requirements!.currently_due).not.toContain('representative.first_name');
+      expect(updated.requirements!.currently_due).toContain(`${person.id}.dob.day`);
+      expect(updated.requirements!.currently_due).not.toContain(`${person.id}.ssn_last_4`);
       const renamed = await stripe.accounts.updatePerson(account.id, person.id, {
         first_name: 'Rita Q.',
       });
@@ -533,7 +636,7 @@ describe('sandbox accounts', () => {
         deleted: true,
       });
       expect((await stripe.accounts.retrieve(account.id)).requirements!.currently_due).toContain(
-        'relationship.representative',
+        'representative.first_name',
       );
     });
   });

@@ -167,7 +167,25 @@ function renderFields(container, fields, grouped) {
   container.textContent = '';
   container.removeAttribute('aria-busy');
   if (!grouped) {
-    for (const field of fields) container.append(renderField(field));
+    // The follow-up form: the account's own fields, then one fieldset per person (`section`).
+    let fieldset;
+    let section;
+    for (const field of fields) {
+      if (!field.section) {
+        container.append(renderField(field));
+        continue;
+      }
+      if (field.section !== section) {
+        section = field.section;
+        fieldset = el(
+          'fieldset',
+          { class: 'group group-person', 'data-section': section },
+          el('legend', { text: field.sectionLabel || section }),
+        );
+        container.append(fieldset);
+      }
+      fieldset.append(renderField(field));
+    }
     return;
   }
   let fieldset;

@@ -146,3 +146,61 @@ describe('the verification form', () => {
     expect(messageForRequirementError('brand_new_code', 'Stripe says why')).toBe('Stripe says why');
   });
 });
+
+describe('a company’s persons in the verification form', () => {
+  const due = [
+    'company.directors_provided',
+    'company.owners_provided',
+    'directors.dob.day',
+    'directors.first_name',
+    'external_account',
+    'owners.address.line1',
+    'owners.dob.day',
+    'owners.first_name',
+    'person_1AbC.relationship.title',
+    'person_1AbC.verification.document',
+    'representative.first_name',
+  ];
+
+  it('puts each person to add and each known person in a section of its own, after the account’s fields', () => {
+    const form = buildVerificationForm(due, 'GB', [], { person_1AbC: 'Rita Rep (representative)' });
+    const sections = form.map((f) => f.section ?? '');
+    expect([...new Set(sections)]).toEqual([
+      '',
+      'representative',
+      'owners',
+      'directors',
+      'person_1AbC',
+    ]);
+    // Sections are contiguous: a renderer can open one fieldset per section.
+    expect(sections.join(',')).toMatch(
+      /^(,)*(representative,)+(owners,)+(directors,)+(person_1AbC,?)+$/,
+    );
+    const owners = form.filter((f) => f.section === 'owners');
+    expect(owners.map((f) => f.name)).toEqual([
+      'owners.first_name',
+      'owners.dob',
+      'owners.address.line1',
+      'owners.relationship.percent_ownership',
+      'owners.relationship.director',
+      'owners.relationship.executive',
+    ]);
+    expect(owners[0]).toMatchObject({
+      sectionLabel: 'An owner of the company (25% or more)',
+      required: true,
+    });
+    expect(owners.filter((f) => !f.required).map((f) => f.name)).toEqual([
+      'owners.relationship.percent_ownership',
+      'owners.relationship.director',
+      'owners.relationship.executive',
+    ]);
+    expect(form.find((f) => f.name === 'person_1AbC.verification.document')).toMatchObject({
+      type: 'file',
+      sectionLabel: 'Rita Rep (representative)',
+    });
+    expect(form.find((f) => f.name === 'company.owners_provided')).toMatchObject({
+      type: 'boolean',
+      label: expect.stringContaining('every owner'),
+    });
+  });
+});

@@ -23,7 +23,35 @@ export interface FormField {
   pattern?: string;
   /** A sentence for the person filling the form: which other field may be given instead. */
   hint?: string;
+  /**
+   * The person the field belongs to: a role to add (`representative`, `owners`, `directors`, `executives`:
+   * one new person each, all of its fields or none) or a known person (`person_…`). Absent for the account's
+   * own fields.
+   */
+  section?: string;
+  /** The section's heading, e.g. "An owner of the company (25% or more)" or "Jane Doe (director)". */
+  sectionLabel?: string;
 }
+
+/** The roles Stripe asks a company to name, as its requirement paths spell them, and the person flag of each. */
+export const NEW_PERSON_ROLES = {
+  representative: 'representative',
+  owners: 'owner',
+  directors: 'director',
+  executives: 'executive',
+} as const;
+export type NewPersonRole = keyof typeof NEW_PERSON_ROLES;
+
+export function isNewPersonRole(root: string): root is NewPersonRole {
+  return Object.hasOwn(NEW_PERSON_ROLES, root);
+}
+
+const SECTION_LABELS: Record<NewPersonRole, string> = {
+  representative: "The company's representative (someone who may act for it)",
+  owners: 'An owner of the company (25% or more)',
+  directors: 'A director of the company',
+  executives: 'An executive of the company (e.g. the CEO or CFO)',
+};
 
 /** Stripe's `requirements.alternatives`: fields that, given, satisfy every one of `originalFieldsDue`. */
 export interface RequirementAlternative {
@@ -76,6 +104,9 @@ const OWNER_LABEL: Record<string, string> = {
   individual: 'Your',
   company: "The company's",
   representative: "The representative's",
+  owners: "The owner's",
+  directors: "The director's",
+  executives: "The executive's",
   business_profile: "The business's",
 };
 
@@ -94,7 +125,9 @@ function ownerOf(root: string): string {
 
 function label(root: string, rest: string[]): string {
   const owner = ownerOf(root);
-  const what = rest.map(humanize).join(' – ');
+  // A person's `relationship.title` is its job title, not its "relationship – job title".
+  const parts = rest.length > 1 && rest[0] === 'relationship' ? rest.slice(1) : rest;
+  const what = parts.map(humanize).join(' – ');
   return owner ? `${owner} ${what.charAt(0).toLowerCase()}${what.slice(1)}` : what;
 }
 
@@ -152,8 +185,7 @@ export function fieldForRequirement(path: string, country: string): FormField | 
       maxBytes: DOCUMENT_MAX_BYTES,
     };
   }
-  const personRoot =
-    root === 'individual' || root === 'representative' || root.startsWith('person_');
+  const personRoot = root === 'individual' || isNewPersonRole(root) || root.startsWith('person_');
   if (personRoot && rest[0] === 'dob') {
     return {
       name: `${root}.dob`,
@@ -205,8 +237,26 @@ export function fieldForRequirement(path: string, country: string): FormField | 
     return { ...base, type: 'select', options: options(POLITICAL_EXPOSURE) };
   if (last === 'ssn_last_4') return { ...base, type: 'text', pattern: '^\\d{4}$' };
   if (last === 'mcc') return { ...base, type: 'text', pattern: '^\\d{4}$' };
-  if (last === 'owners_provided' || last === 'directors_provided' || last === 'executives_provided')
-    return { ...base, type: 'boolean' };
+  if (
+    last === 'owners_provided' ||
+    last === 'directors_provided' ||
+    last === 'executives_provided'
+  ) {
+    const who = last.slice(0, -'_provided'.length);
+    const what =
+      who === 'owners'
+        ? 'owner (anyone owning 25% or more)'
+        : who === 'directors'
+          ? 'director'
+          : 'executive';
+    return {
+      ...base,
+      type: 'boolean',
+      label: `I have named every ${what} of the company (or it has none)`,
+    };
+  }
+  if (personRoot && rest.join('.') === 'relationship.percent_ownership')
+    return { ...base, type: 'text', pattern: '^\\d{1,3}(\\.\\d{1,2})?$' };
   return { ...base, type: 'text' };
 }
 
@@ -269,15 +319,126 @@ function representativeFields(country: string): FormField[] {
   return fields.map((f) => ({ ...f, requirements: ['relationship.representative'] }));
 }
 
+/** Where a person's field goes in its section: name, contact, birth, address, role, ids, documents. */
+const PERSON_FIELD_ORDER = [
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'dob',
+  'address.line1',
+  'address.line2',
+  'address.city',
+  'address.state',
+  'address.postal_code',
+  'relationship.title',
+  'relationship.percent_ownership',
+  'relationship.representative',
+  'relationship.owner',
+  'relationship.director',
+  'relationship.executive',
+  'ssn_last_4',
+  'id_number',
+  'verification.document',
+  'verification.additional_document',
+];
+
+function personFieldRank(name: string): number {
+  const rest = name.split('.').slice(1).join('.');
+  const rank = PERSON_FIELD_ORDER.indexOf(rest);
+  return rank === -1 ? PERSON_FIELD_ORDER.length : rank;
+}
+
+function sectionRank(section: string): number {
+  const roles = Object.keys(NEW_PERSON_ROLES);
+  return roles.includes(section) ? roles.indexOf(section) : roles.length;
+}
+
+/** The optional fields of a new person's section: the other roles the person holds, and its ownership. */
+function newPersonExtras(role: NewPersonRole, country: string): FormField[] {
+  const extras: FormField[] = [];
+  const also: Record<string, string> = {
+    owner: 'Also owns 25% or more of the company',
+    director: 'Also a director',
+    executive: 'Also an executive',
+  };
+  for (const [flag, text] of Object.entries(also)) {
+    if (NEW_PERSON_ROLES[role] === flag) continue;
+    extras.push({
+      name: `${role}.relationship.${flag}`,
+      requirements: [],
+      type: 'boolean',
+      label: text,
+      required: false,
+    });
+  }
+  if (role === 'owners' || role === 'representative') {
+    const field = fieldForRequirement(
+      `${role}.relationship.percent_ownership`,
+      country,
+    ) as FormField;
+    extras.push({ ...field, requirements: [], required: false });
+  }
+  return extras;
+}
+
 /**
- * The whole form for a set of requirement paths: one field per name, in the order the paths came. Where
- * Stripe takes alternatives (a document instead of an id number that did not match), both are offered, each
- * optional, with a hint naming the other.
+ * Groups a company's person fields into sections: one per role to add (with the role's optional extras) and
+ * one per known person (headed by `personLabels`), after the account's own fields.
+ */
+function withSections(
+  fields: FormField[],
+  country: string,
+  personLabels: Record<string, string>,
+): FormField[] {
+  const own: FormField[] = [];
+  const sections = new Map<string, FormField[]>();
+  for (const field of fields) {
+    const root = field.name.split('.')[0];
+    if (!isNewPersonRole(root) && !root.startsWith('person_')) {
+      own.push(field);
+      continue;
+    }
+    const list = sections.get(root) ?? [];
+    list.push(field);
+    sections.set(root, list);
+  }
+  for (const [root, list] of sections) {
+    if (!isNewPersonRole(root)) continue;
+    for (const extra of newPersonExtras(root, country))
+      if (!list.some((f) => f.name === extra.name)) list.push(extra);
+  }
+  const ordered = [...sections.keys()].sort(
+    (a, b) => sectionRank(a) - sectionRank(b) || a.localeCompare(b),
+  );
+  return [
+    ...own,
+    ...ordered.flatMap((root) =>
+      sections
+        .get(root)!
+        .sort((a, b) => personFieldRank(a.name) - personFieldRank(b.name))
+        .map((field) => ({
+          ...field,
+          section: root,
+          sectionLabel: isNewPersonRole(root)
+            ? SECTION_LABELS[root]
+            : (personLabels[root] ?? 'A person of the company'),
+        })),
+    ),
+  ];
+}
+
+/**
+ * The whole form for a set of requirement paths: one field per name, in the order the paths came, a
+ * company's persons in sections after the account's own fields. Where Stripe takes alternatives (a document
+ * instead of an id number that did not match), both are offered, each optional, with a hint naming the other.
+ * `personLabels` names known persons (`person_…` → "Jane Doe (director)").
  */
 export function buildVerificationForm(
   requirements: string[],
   country: string,
   alternatives: RequirementAlternative[] = [],
+  personLabels: Record<string, string> = {},
 ): FormField[] {
   const byName = new Map<string, FormField>();
   const add = (path: string) => {
@@ -307,7 +468,7 @@ export function buildVerificationForm(
       field.hint = `Instead of: ${labels(originals)}`;
     }
   }
-  return [...byName.values()];
+  return withSections([...byName.values()], country, personLabels);
 }
 
 /** A human sentence for each of Stripe's requirement error codes; Stripe's own reason otherwise. */

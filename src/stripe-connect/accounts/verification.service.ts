@@ -2,9 +2,10 @@
  * The verification follow-up (pinax-stripe's `AdditionalCustomAccountForm`, for every requirement): what
  * Stripe needs of an account now, as a form to render, and the submission of that form to Stripe.
  */
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type Stripe from 'stripe';
-import { FormValidationError } from '../common/stripe-connect.errors.js';
+import { FormValidationError, StripeRequestError } from '../common/stripe-connect.errors.js';
 import { addFieldErrors, type FieldErrors } from '../common/validation.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { callStripe } from '../stripe/stripe-errors.js';
@@ -23,10 +24,46 @@ import { sniffDocumentType, type UploadedDocument } from '../common/file-type.js
 import {
   buildVerificationForm,
   DOCUMENT_MAX_BYTES,
+  isNewPersonRole,
   messageForRequirementError,
+  NEW_PERSON_ROLES,
   type FormField,
   type RequirementAlternative,
 } from './verification-form.js';
+
+/** The metadata key marking a person added by a follow-up form section (a digest of what was sent). */
+export const FORM_SECTION_METADATA = 'connect_form_section';
+
+/** Fields whose values never enter the section digest (national id numbers). */
+const UNHASHED = /(^|\.)(ssn_last_4|id_number)$/;
+
+/**
+ * A digest of one new-person section of a submission (its field names and values, id numbers left out):
+ * the same person sent again is recognised on the account by it, and not added twice.
+ */
+export function sectionDigest(
+  accountId: string,
+  root: string,
+  body: Record<string, unknown>,
+): string {
+  const entries = Object.entries(body)
+    .filter(([name]) => name.split('.')[0] === root && !UNHASHED.test(name))
+    .map(([name, value]) => [name, typeof value === 'string' ? value.trim() : String(value)])
+    .sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256')
+    .update(JSON.stringify([accountId, root, entries]))
+    .digest('hex')
+    .slice(0, 40);
+}
+
+/** "Jane Doe (owner, director)": how a known person heads its section of the form. */
+function personLabel(person: Stripe.Person): string {
+  const name = [person.first_name, person.last_name].filter(Boolean).join(' ') || 'A person';
+  const roles = (['representative', 'owner', 'director', 'executive'] as const).filter(
+    (role) => person.relationship?.[role] === true,
+  );
+  return roles.length ? `${name} (${roles.join(', ')})` : name;
+}
 
 export interface VerificationState {
   accountId: string;
@@ -70,10 +107,20 @@ export class VerificationService {
   async state(user: StripeConnectUser, id: string): Promise<VerificationState> {
     await this.accounts.get(user, id); // 404 unless the caller may see it
     const account = await callStripe(() => this.stripe.accounts.retrieve(id));
-    return this.describe(account);
+    return this.describe(account, await this.personsOf(account));
   }
 
-  describe(account: Stripe.Account): VerificationState {
+  /** A company's persons (none for an individual), to name them in the form. */
+  private async personsOf(account: Stripe.Account): Promise<Stripe.Person[]> {
+    if (!account.business_type || account.business_type === 'individual') return [];
+    return callStripe(() =>
+      this.stripe.accounts
+        .listPersons(account.id, { limit: 100 })
+        .autoPagingToArray({ limit: 1000 }),
+    );
+  }
+
+  describe(account: Stripe.Account, persons: Stripe.Person[] = []): VerificationState {
     const requirements = account.requirements;
     const collectedBy =
       account.controller?.requirement_collection === 'application' || account.type === 'custom'
@@ -105,7 +152,12 @@ export class VerificationService {
       alternatives,
       fields:
         collectedBy === 'platform'
-          ? buildVerificationForm(due, account.country ?? 'US', alternatives)
+          ? buildVerificationForm(
+              due,
+              account.country ?? 'US',
+              alternatives,
+              Object.fromEntries(persons.map((p) => [p.id, personLabel(p)])),
+            )
           : [],
     };
   }
@@ -124,7 +176,8 @@ export class VerificationService {
   ): Promise<VerificationState> {
     await this.accounts.get(user, id);
     const before = await callStripe(() => this.stripe.accounts.retrieve(id));
-    const state = this.describe(before);
+    const known = await this.personsOf(before);
+    const state = this.describe(before, known);
     if (state.collectedBy === 'stripe') {
       throw new FormValidationError({
         form: ['Stripe collects this account’s information through its hosted onboarding'],
@@ -153,15 +206,39 @@ export class VerificationService {
         fail(file.fieldname, 'must be a JPEG, PNG or PDF file (checked by its content)');
       else documents.push({ field, side: back ? 'back' : 'front', file });
     }
+    // A new person's section sent again (after a later part of that submission failed) is recognised by
+    // its digest on the person added then: it is done, not an unknown field.
+    const added = new Set(
+      known.map((p) => p.metadata?.[FORM_SECTION_METADATA]).filter((d): d is string => !!d),
+    );
+    const alreadyAdded = (root: string) =>
+      isNewPersonRole(root) && added.has(sectionDigest(id, root, body));
     const values = new Map<string, unknown>();
     for (const [name, raw] of Object.entries(body)) {
       const field = fields.get(name);
+      const root = name.split('.')[0];
+      if (alreadyAdded(root)) continue;
       if (!field) {
         fail(name, 'is not part of the current verification form');
         continue;
       }
+      if (field.type !== 'boolean' && !field.required && (raw === '' || raw === undefined))
+        continue;
       const value = this.checkValue(field, raw, fail);
       if (value !== undefined) values.set(name, value);
+    }
+    // A person to add is all of its section or nothing.
+    for (const root of Object.keys(NEW_PERSON_ROLES)) {
+      if (![...values.keys()].some((name) => name.split('.')[0] === root)) continue;
+      for (const field of state.fields) {
+        if (
+          field.section === root &&
+          field.required &&
+          !values.has(field.name) &&
+          !errors[field.name]
+        )
+          fail(field.name, 'is required to add this person');
+      }
     }
     const country = before.country ?? 'US';
     const bank = this.bankParams(
@@ -183,7 +260,7 @@ export class VerificationService {
           ip: clientIp(meta.ip),
           ...(meta.userAgent ? { user_agent: meta.userAgent.slice(0, 500) } : {}),
         };
-      } else if (root.startsWith('person_') || root === 'representative') {
+      } else if (root.startsWith('person_') || isNewPersonRole(root)) {
         const target = persons.get(root) ?? {};
         setPath(target, rest, value);
         persons.set(root, target);
@@ -211,7 +288,7 @@ export class VerificationService {
       );
       const [root, ...rest] = field.name.split('.');
       if (root === 'documents') setPath(account, [...field.name.split('.')], [uploaded.id]);
-      else if (root.startsWith('person_') || root === 'representative') {
+      else if (root.startsWith('person_') || isNewPersonRole(root)) {
         const target = persons.get(root) ?? {};
         setPath(target, [...rest, side], uploaded.id);
         persons.set(root, target);
@@ -229,6 +306,24 @@ export class VerificationService {
     const key = meta.idempotencyKey
       ? `connect-verification:${user.id}:${id}:${meta.idempotencyKey}`
       : undefined;
+    // Persons first, the account last: the company's `*_provided` attestations and its terms never land
+    // without the persons they vouch for.
+    const saved: string[] = [];
+    try {
+      for (const [root, params] of persons) {
+        await this.writePerson(
+          id,
+          root,
+          params,
+          sectionDigest(id, root, body),
+          key,
+          fieldFor(root),
+        );
+        saved.push(root);
+      }
+    } catch (error) {
+      throw this.partialFailure(error, saved, state.fields);
+    }
     if (Object.keys(account).length) {
       await callStripe(
         () =>
@@ -238,39 +333,72 @@ export class VerificationService {
             key ? { idempotencyKey: key } : {},
           ),
         fieldFor(''),
-      );
-    }
-    for (const [root, params] of persons) {
-      if (root === 'representative') {
-        const { relationship, ...details } = params;
-        await callStripe(
-          () =>
-            this.stripe.accounts.createPerson(
-              id,
-              {
-                ...(details as Stripe.AccountCreatePersonParams),
-                relationship: { ...(relationship as object), representative: true },
-              },
-              key ? { idempotencyKey: `${key}:representative` } : {},
-            ),
-          fieldFor('representative'),
-        );
-      } else {
-        await callStripe(
-          () =>
-            this.stripe.accounts.updatePerson(
-              id,
-              root,
-              params as Stripe.AccountUpdatePersonParams,
-              key ? { idempotencyKey: `${key}:${root}` } : {},
-            ),
-          fieldFor(root),
-        );
-      }
+      ).catch((error: unknown) => {
+        throw this.partialFailure(error, saved, state.fields);
+      });
     }
     const after = await callStripe(() => this.stripe.accounts.retrieve(id));
     await this.repository.saveSnapshot(after);
-    return this.describe(after);
+    return this.describe(after, await this.personsOf(after));
+  }
+
+  /**
+   * Adds the person of a role's section (marked with its digest, so that the same section sent again is
+   * recognised), or updates a known person.
+   */
+  private async writePerson(
+    id: string,
+    root: string,
+    params: Params,
+    digest: string,
+    key: string | undefined,
+    mapping: (param: string) => string,
+  ): Promise<void> {
+    if (isNewPersonRole(root)) {
+      const { relationship, ...details } = params;
+      await callStripe(
+        () =>
+          this.stripe.accounts.createPerson(
+            id,
+            {
+              ...(details as Stripe.AccountCreatePersonParams),
+              relationship: { ...(relationship as object), [NEW_PERSON_ROLES[root]]: true },
+              metadata: { [FORM_SECTION_METADATA]: digest },
+            },
+            key ? { idempotencyKey: `${key}:${root}` } : {},
+          ),
+        mapping,
+      );
+      return;
+    }
+    await callStripe(
+      () =>
+        this.stripe.accounts.updatePerson(
+          id,
+          root,
+          params as Stripe.AccountUpdatePersonParams,
+          key ? { idempotencyKey: `${key}:${root}` } : {},
+        ),
+      mapping,
+    );
+  }
+
+  /**
+   * A Stripe refusal after some persons of the submission were saved: the field's error, and a word on
+   * what was saved (sending the same form again completes it; the saved persons are not added twice).
+   */
+  private partialFailure(error: unknown, saved: string[], fields: FormField[]): unknown {
+    if (!saved.length || !(error instanceof StripeRequestError) || error.status !== 400)
+      return error;
+    const headings = saved.map(
+      (root) => fields.find((f) => f.section === root)?.sectionLabel ?? root,
+    );
+    return new FormValidationError({
+      [error.field ?? 'form']: [error.message],
+      form: [
+        `Saved: ${headings.join('; ')}. Correct the rest and send the form again: what was saved is recognised, not added twice.`,
+      ],
+    });
   }
 
   /** A submitted value, checked by its field's type; undefined (with an error recorded) when it fails. */

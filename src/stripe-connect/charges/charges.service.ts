@@ -9,6 +9,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MirrorService } from '../webhooks/mirror.service.js';
 import Stripe from 'stripe';
 import { AccountsService } from '../accounts/accounts.service.js';
+import { CustomersService } from '../customers/customers.service.js';
 import { pageRequestOf, type Page } from '../common/cursor-page.js';
 import { FormValidationError, StripeConnectError } from '../common/stripe-connect.errors.js';
 import type { StripeConnectUser } from '../stripe-connect.options.js';
@@ -58,6 +59,7 @@ export class ChargesService {
     private readonly charges: ChargesRepository,
     private readonly accounts: AccountsService,
     private readonly mirror: MirrorService,
+    private readonly customers: CustomersService,
   ) {}
 
   /**
@@ -78,7 +80,11 @@ export class ChargesService {
     });
   }
 
-  /** Charges a payment method: a destination charge (`destination`), a direct one (`account`), or the platform's. */
+  /**
+   * Charges a payment method: a destination charge (`destination`), a direct one (`account`), or the
+   * platform's. Without `paymentMethod`, the `customer`'s saved card (its default payment method) is charged
+   * (pinax-stripe's `charges.create(amount, customer, destination_account=…)`).
+   */
   async create(form: CreateChargeDto, idempotencyKey: string = randomUUID()): Promise<Charge> {
     const errors: Record<string, string[]> = {};
     const problem = chargeAmountProblem(form.amount, form.currency);
@@ -96,7 +102,16 @@ export class ChargesService {
     if (form.applicationFeeAmount !== undefined && !form.destination && !form.account) {
       errors.applicationFeeAmount = ['an application fee needs a destination or an account'];
     }
+    if (!form.paymentMethod && !form.customer)
+      errors.paymentMethod = ['paymentMethod is required unless a customer with a saved card pays'];
     if (Object.keys(errors).length) throw new FormValidationError(errors);
+    const paymentMethod =
+      form.paymentMethod ??
+      (await this.customers.defaultPaymentMethod(form.customer!, form.account ?? null));
+    if (!paymentMethod)
+      throw new FormValidationError({
+        paymentMethod: ['the customer has no saved card: give paymentMethod'],
+      });
     for (const field of ['destination', 'account', 'onBehalfOf'] as const) {
       const id = form[field];
       if (id) await this.accounts.ensureMirrored(id, field);
@@ -104,8 +119,10 @@ export class ChargesService {
     const params: Stripe.PaymentIntentCreateParams = {
       amount: form.amount,
       currency: form.currency,
-      payment_method: form.paymentMethod,
+      payment_method: paymentMethod,
       confirm: true,
+      // A saved card is charged without its holder present.
+      ...(form.paymentMethod ? {} : { off_session: true }),
       capture_method: form.captureMethod ?? 'automatic',
       ...(form.customer ? { customer: form.customer } : {}),
       ...(form.description ? { description: form.description } : {}),

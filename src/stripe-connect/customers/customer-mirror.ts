@@ -2,7 +2,32 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
 import { upsertGuarded, type GuardOptions, type WriteOutcome } from '../common/mirror-writer.js';
-import { Customer } from './customer.entity.js';
+import { Customer, type SavedCard } from './customer.entity.js';
+
+/**
+ * The default payment method of a customer: its id, and its card when Stripe sent it expanded. A bare id leaves
+ * the card as it was (it names the payment method it describes, so a stale one is never shown as the default).
+ */
+function defaultMethod(
+  customer: Stripe.Customer,
+): Pick<Customer, 'defaultPaymentMethodId'> & { defaultCard?: SavedCard | null } {
+  const method = customer.invoice_settings?.default_payment_method ?? null;
+  if (method === null) return { defaultPaymentMethodId: null, defaultCard: null };
+  if (typeof method === 'string') return { defaultPaymentMethodId: method };
+  const card = method.card;
+  return {
+    defaultPaymentMethodId: method.id,
+    defaultCard: card
+      ? {
+          id: method.id,
+          brand: card.brand,
+          last4: card.last4,
+          expMonth: card.exp_month,
+          expYear: card.exp_year,
+        }
+      : null,
+  };
+}
 
 /**
  * A customer's state on the platform (`accountId` null) or on a connected account; `deleted` (a
@@ -27,6 +52,7 @@ export function writeCustomer(
           accountId,
           email: customer.email ?? null,
           currency: customer.currency ?? null,
+          ...defaultMethod(customer),
           deletedAt: deleted ? at : null,
         };
   return upsertGuarded(manager, Customer, values, at, options);

@@ -2,6 +2,15 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, Unique, type Relation } f
 import { Account } from '../accounts/account.entity.js';
 import { StripeObjectColumns } from '../common/stripe-object.columns.js';
 
+/** What the mirror keeps of a saved card. */
+export interface SavedCard {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
 /**
  * A Stripe customer (`cus_…`). A platform customer (`accountId` null) carries its user id, one per user. A
  * connected customer lives on a connected account and is tied to its user through `UserAccount`.
@@ -31,6 +40,17 @@ export class Customer extends StripeObjectColumns {
 
   @Column({ type: 'varchar', length: 3, nullable: true })
   currency: string | null;
+
+  /** `invoice_settings.default_payment_method`: the saved card charged when none is given. */
+  @Column({ name: 'default_payment_method_id', type: 'varchar', length: 255, nullable: true })
+  defaultPaymentMethodId: string | null;
+
+  /**
+   * The saved card as last seen with its payment method (`id` names it: it describes the default only while
+   * the two ids agree). Never a card number: brand, last 4 digits and expiry.
+   */
+  @Column({ name: 'default_card', type: 'jsonb', nullable: true })
+  defaultCard: SavedCard | null;
 
   /** Set when Stripe reports the customer deleted. */
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })

@@ -26,6 +26,17 @@ export class CustomersRepository {
     return this.dataSource.getRepository(Customer).findOneBy({ userId, accountId: IsNull() });
   }
 
+  findById(id: string): Promise<Customer | null> {
+    return this.dataSource.getRepository(Customer).findOneBy({ id });
+  }
+
+  /** A live platform customer (not a connected account's, not deleted). */
+  findPlatformCustomerById(id: string): Promise<Customer | null> {
+    return this.dataSource
+      .getRepository(Customer)
+      .findOneBy({ id, accountId: IsNull(), deletedAt: IsNull() });
+  }
+
   async findConnectedCustomer(userId: string, accountId: string): Promise<Customer | null> {
     const link = await this.dataSource.getRepository(UserAccount).findOne({
       where: { userId, accountId },

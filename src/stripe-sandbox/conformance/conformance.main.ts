@@ -13,6 +13,7 @@ import {
   hostedSamples,
   moneySamples,
   paymentSamples,
+  savedCardSamples,
   personSamples,
   type AddSample,
 } from './conformance.scenarios.js';
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
     await personSamples(stripe, add);
     await moneySamples(stripe, add);
     await paymentSamples(stripe, add);
+    await savedCardSamples(stripe, add);
     await connectedMoneySamples(stripe, sandbox, add);
     await hostedSamples(stripe, sandbox, add);
     add('deleted account', 'deleted_account', await stripe.accounts.del(individual.id));

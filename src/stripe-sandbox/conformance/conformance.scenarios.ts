@@ -259,6 +259,55 @@ export async function moneySamples(stripe: Stripe, add: AddSample): Promise<void
   );
 }
 
+/**
+ * A saved card: a test payment method attached to a customer (cloned), made its default, listed, charged as a
+ * destination charge with its customer, then detached (`payment_method.attached|detached`, `customer.updated`).
+ */
+export async function savedCardSamples(stripe: Stripe, add: AddSample): Promise<void> {
+  const seller = await stripe.accounts.create({
+    type: 'custom',
+    country: 'US',
+    capabilities: { card_payments: { requested: true }, transfers: { requested: true } },
+  });
+  const customer = await stripe.customers.create({ email: 'saver@example.com' });
+  const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+  add('attached payment method', 'payment_method', card);
+  add(
+    'customer with a default payment method',
+    'customer',
+    await stripe.customers.update(customer.id, {
+      invoice_settings: { default_payment_method: card.id },
+    }),
+  );
+  const list = await stripe.customers.listPaymentMethods(customer.id);
+  add('customer payment method', 'payment_method', list.data[0]);
+  add(
+    'payment method by customer',
+    'payment_method',
+    await stripe.customers.retrievePaymentMethod(customer.id, card.id),
+  );
+  const intent = await stripe.paymentIntents.create({
+    amount: 4_200,
+    currency: 'usd',
+    customer: customer.id,
+    payment_method: card.id,
+    confirm: true,
+    off_session: true,
+    transfer_data: { destination: seller.id },
+    on_behalf_of: seller.id,
+  });
+  add('payment intent with a saved card', 'payment_intent', intent);
+  add(
+    'charge of a saved card',
+    'charge',
+    await stripe.charges.retrieve(intent.latest_charge as string),
+  );
+  add('detached payment method', 'payment_method', await stripe.paymentMethods.detach(card.id));
+  for (const type of ['payment_method.attached', 'payment_method.detached']) {
+    add(`event ${type}`, 'event', (await stripe.events.list({ type, limit: 1 })).data[0]);
+  }
+}
+
 /** A person updated then deleted: `person.updated` and `person.deleted`. */
 export async function personSamples(stripe: Stripe, add: AddSample): Promise<void> {
   const company = await stripe.accounts.create({

@@ -10,10 +10,7 @@ import type { BankAccountDetails } from './bank-accounts.js';
 
 export type AccountType = 'custom' | 'express' | 'standard';
 
-export interface AccountData extends Omit<
-  AccountState,
-  'external_account_count' | 'has_representative'
-> {
+export interface AccountData extends Omit<AccountState, 'external_account_count' | 'persons'> {
   id: string;
   object: 'account';
   controller: Record<string, unknown>;
@@ -108,6 +105,13 @@ export function stateOf(store: SandboxStore, data: AccountData): AccountState {
   return {
     ...data,
     external_account_count: externalAccountsOf(store, data.id).length,
-    has_representative: hasRepresentative(store, data.id),
+    persons: (data.business_type && data.business_type !== 'individual'
+      ? personsOf(store, data.id)
+      : []
+    ).map(({ data: person }) => ({
+      id: person.id,
+      details: person.details,
+      relationship: person.relationship,
+    })),
   };
 }

@@ -3,6 +3,7 @@
  * every field starts currently due and leaves the list when supplied. (The full engine, with thresholds,
  * deadlines and verification outcomes, comes with the onboarding work.)
  */
+import { companyPersonFields, personErrors, type PersonState } from './company-requirements.js';
 import { SANDBOX_COUNTRIES } from './countries.js';
 
 export interface AccountState {
@@ -22,8 +23,8 @@ export interface AccountState {
    */
   later_phase?: 'none' | 'due' | 'past_due';
   deadline?: number | null;
-  /** Whether a Person with `relationship.representative` exists on the account. */
-  has_representative: boolean;
+  /** The company's persons (representative, owners, directors, executives); none for an individual. */
+  persons: PersonState[];
   /**
    * An identity document uploaded for an individual whose keyed identity did not match (id number
    * 111111111) is reviewed until this time (unix seconds): pending verification, then it verifies the person.
@@ -74,12 +75,16 @@ export function fieldsNeeded(account: AccountState): string[] {
       'company.name',
       'company.phone',
       'company.tax_id',
-      'relationship.owner',
-      'relationship.representative',
     );
   }
   const failed = identityOutcome(account).failed;
-  return [...new Set([...fields.filter((field) => !supplied(account, field)), ...failed])].sort();
+  const persons =
+    account.business_type && account.business_type !== 'individual'
+      ? companyPersonFields(account.country, account.company, account.persons)
+      : [];
+  return [
+    ...new Set([...fields.filter((field) => !supplied(account, field)), ...failed, ...persons]),
+  ].sort();
 }
 
 interface IdentityOutcome {
@@ -181,6 +186,8 @@ export function requirementErrors(
   account: AccountState,
 ): { requirement: string; code: string; reason: string }[] {
   const errors = [...identityOutcome(account).errors];
+  if (account.business_type && account.business_type !== 'individual')
+    errors.push(...personErrors(account.persons, account.country));
   if (documentOf(account.individual) === 'file_identity_document_failure') {
     errors.push({
       requirement: 'individual.verification.document',
@@ -227,10 +234,6 @@ function supplied(account: AccountState, field: string): boolean {
     }
     case 'company.tax_id':
       return account.company?.tax_id_provided === true;
-    case 'relationship.owner':
-      return account.company?.owners_provided === true;
-    case 'relationship.representative':
-      return account.has_representative;
     default: {
       const [root, ...rest] = field.split('.');
       const source =

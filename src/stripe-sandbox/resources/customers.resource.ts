@@ -14,6 +14,7 @@ import {
   PAGE_PARAMS,
 } from './params.js';
 import { emitFrom, emitIfChanged } from './event-emission.js';
+import type { PaymentMethodData } from './payment-method-render.js';
 
 type Customer = Record<string, unknown> & {
   id: string;
@@ -66,21 +67,70 @@ function applyFields(customer: Customer, params: FormObject): Customer {
     if (hash !== undefined) next[name] = Object.keys(hash).length ? mergeHash(null, hash) : null;
   }
   const invoiceSettings = optionalHash(params, 'invoice_settings');
-  if (invoiceSettings)
+  if (invoiceSettings) {
     next.invoice_settings = mergeHash(
       next.invoice_settings as Record<string, unknown>,
       invoiceSettings,
     );
+  }
   const locales = optionalStringArray(params, 'preferred_locales');
   if (locales) next.preferred_locales = locales;
   return next;
 }
 
-function find(ctx: RequestContext, id: string): StoredObject<Customer> {
+function find(ctx: RequestContext, id: string, param = 'id'): StoredObject<Customer> {
   const stored = ctx.sandbox.store.get<Customer>(id);
   if (!stored || stored.kind !== 'customer' || stored.scope !== ctx.scope)
-    throw resourceMissing('customer', id);
+    throw resourceMissing('customer', id, param);
   return stored;
+}
+
+/** A live (not deleted) customer of the caller, named by the parameter `param`. */
+export function findCustomer(
+  ctx: RequestContext,
+  id: string,
+  param = 'id',
+): StoredObject<Customer> {
+  const stored = find(ctx, id, param);
+  if (stored.data.deleted) throw resourceMissing('customer', id, param);
+  return stored;
+}
+
+/**
+ * `invoice_settings[default_payment_method]`: a payment method attached to this customer (Stripe refuses
+ * any other), or empty to unset it.
+ */
+function checkDefaultPaymentMethod(ctx: RequestContext, customer: Customer): void {
+  const id = (customer.invoice_settings as Record<string, unknown> | null)?.default_payment_method;
+  if (id === null || id === undefined) return;
+  const stored = typeof id === 'string' ? ctx.sandbox.store.get<PaymentMethodData>(id) : undefined;
+  if (!stored || stored.kind !== 'payment_method' || stored.scope !== ctx.scope)
+    throw resourceMissing(
+      'PaymentMethod',
+      typeof id === 'string' ? id : JSON.stringify(id),
+      'invoice_settings[default_payment_method]',
+    );
+  if (stored.data.customer !== customer.id)
+    throw invalidParam(
+      'invoice_settings[default_payment_method]',
+      `The customer does not have a payment method with the ID ${stored.id}. The payment method must be attached to the customer.`,
+      'resource_missing',
+    );
+}
+
+/** A detached payment method stops being its customer's default (with `customer.updated`). */
+export function clearDefaultPaymentMethod(
+  ctx: RequestContext,
+  customerId: string,
+  paymentMethod: string,
+): void {
+  const stored = ctx.sandbox.store.get<Customer>(customerId);
+  const settings = stored?.data.invoice_settings as Record<string, unknown> | undefined;
+  if (!stored || settings?.default_payment_method !== paymentMethod) return;
+  const before = renderCustomer(stored);
+  stored.data = { ...stored.data, invoice_settings: { ...settings, default_payment_method: null } };
+  ctx.sandbox.store.save(stored);
+  emitIfChanged(ctx, 'customer.updated', ctx.scope, before, renderCustomer(stored));
 }
 
 function renderCustomer(stored: StoredObject): Record<string, unknown> {
@@ -124,6 +174,8 @@ function newCustomer(id: string, created: number): Customer {
 function createCustomer(ctx: RequestContext): Record<string, unknown> {
   const id = newId('cus');
   const customer = applyFields(newCustomer(id, ctx.sandbox.clock.now()), ctx.params);
+  // A new customer has no payment method attached yet: Stripe refuses one as its default.
+  checkDefaultPaymentMethod(ctx, customer);
   const body = renderCustomer(ctx.sandbox.store.insert('customer', ctx.scope, id, customer));
   emitFrom(ctx, 'customer.created', body, ctx.scope);
   return body;
@@ -143,7 +195,9 @@ function findLive(ctx: RequestContext): StoredObject<Customer> {
 function updateCustomer(ctx: RequestContext): Record<string, unknown> {
   const stored = findLive(ctx);
   const before = renderCustomer(stored);
-  stored.data = applyFields(stored.data, ctx.params);
+  const next = applyFields(stored.data, ctx.params);
+  checkDefaultPaymentMethod(ctx, next);
+  stored.data = next;
   ctx.sandbox.store.save(stored);
   return emitIfChanged(ctx, 'customer.updated', ctx.scope, before, renderCustomer(stored));
 }

@@ -38,6 +38,8 @@ function testCompany(data: AccountData): Record<string, unknown> {
     address: testAddress(data.country),
     tax_id_provided: true,
     owners_provided: true,
+    directors_provided: true,
+    executives_provided: true,
     ...(data.company ?? {}),
   };
 }
@@ -51,6 +53,8 @@ function addTestRepresentative(sandbox: StripeSandbox, data: AccountData): void 
     details: {
       first_name: 'Jenny',
       last_name: 'Rosen',
+      email: 'jenny.rosen@example.com',
+      phone: '0000000000',
       dob: { ...DOB },
       address: testAddress(data.country),
       id_number_provided: true,

@@ -16,6 +16,7 @@ import {
   renderPaymentMethod,
   type PaymentMethodData,
 } from './payment-method-render.js';
+import { checkPaymentMethodCustomer } from './payment-methods.resource.js';
 
 /** A stored payment method of the account (or the platform), or one of Stripe's test `pm_`/`tok_` ids. */
 export function resolvePaymentMethod(
@@ -202,6 +203,7 @@ export function confirmIntent(ctx: RequestContext, intent: StoredObject<MoneyDat
       'payment_method',
       'payment_intent_unexpected_state',
     );
+  checkPaymentMethodCustomer(ctx, reference, (intent.data.customer as string | null) ?? null);
   const { id: pmId, behaviour } = resolvePaymentMethod(ctx, reference, 'payment_method');
   const base = newCharge(sandbox, intent, pmId, behaviour);
   if (behaviour.decline) decline(sandbox, ctx, intent, base, behaviour);

@@ -29,6 +29,7 @@ import {
   emitIntent,
   resolvePaymentMethod,
 } from './payment-confirmation.js';
+import { checkPaymentMethodCustomer } from './payment-methods.resource.js';
 
 const INTENT_PARAMS = [
   'amount',
@@ -113,6 +114,8 @@ function createPaymentIntent(ctx: RequestContext): MoneyData {
   const currency = readCurrency(ctx.params);
   const amount = readChargeAmount(ctx.params, 'amount', currency);
   const { fee, transferData, onBehalfOf, customer } = readParties(ctx, currency, amount);
+  const paymentMethod = optionalString(ctx.params, 'payment_method');
+  if (paymentMethod) checkPaymentMethodCustomer(ctx, paymentMethod, customer ?? null);
   const captureMethod = readCaptureMethod(ctx.params);
   const text = (name: string) => optionalString(ctx.params, name) ?? null;
   const id = newId('pi');

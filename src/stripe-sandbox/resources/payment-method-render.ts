@@ -14,6 +14,8 @@ export interface PaymentMethodData extends MoneyData {
   };
   /** What a payment with this card does: kept by the sandbox, never rendered. */
   behaviour: CardBehaviour;
+  /** Detached from a customer: Stripe never lets it be used again. Never rendered. */
+  consumed?: boolean;
 }
 
 export function newPaymentMethod(
@@ -44,6 +46,10 @@ export function newPaymentMethod(
 }
 
 export function renderPaymentMethod(stored: StoredObject): Record<string, unknown> {
-  const { behaviour: _behaviour, ...visible } = stored.data as PaymentMethodData;
+  const {
+    behaviour: _behaviour,
+    consumed: _consumed,
+    ...visible
+  } = stored.data as PaymentMethodData;
   return visible;
 }

@@ -1,6 +1,7 @@
 /** Persons as Stripe renders them: an individual account's `individual`, or a company's person. */
 import type { SandboxStore, StoredObject } from '../sandbox.store.js';
 import type { AccountData, PersonData } from './account-data.js';
+import { personFieldsDue } from './company-requirements.js';
 
 /** A Person as Stripe renders it (an individual account's `individual`, or a company's person). */
 export function renderPersonShape(person: {
@@ -11,6 +12,8 @@ export function renderPersonShape(person: {
   details: Record<string, unknown>;
   relationship: Record<string, unknown>;
   metadata: Record<string, string>;
+  /** What the person still owes (a company's person: its roles' fields), Stripe's `requirements.currently_due`. */
+  due?: string[];
 }): Record<string, unknown> {
   const {
     id_number_provided,
@@ -52,10 +55,10 @@ export function renderPersonShape(person: {
     },
     requirements: {
       alternatives: [],
-      currently_due: [],
+      currently_due: person.due ?? [],
       errors: [],
-      eventually_due: [],
-      past_due: [],
+      eventually_due: person.due ?? [],
+      past_due: person.due ?? [],
       pending_verification: [],
     },
     verification: personVerification(details.verification),
@@ -90,10 +93,12 @@ export function renderPersonObject(
   stored: StoredObject,
 ): Record<string, unknown> {
   const person = stored.data as PersonData;
+  const country = store.get<AccountData>(person.account)?.data.country ?? null;
   return renderPersonShape({
     id: person.id,
     account: person.account,
-    country: store.get<AccountData>(person.account)?.data.country ?? null,
+    country,
+    due: country ? personFieldsDue(person, country) : [],
     created: person.created,
     details: person.details,
     relationship: person.relationship,

@@ -21,6 +21,13 @@ export class FormFieldResponse {
   @ApiPropertyOptional() maxBytes?: number;
   @ApiPropertyOptional() pattern?: string;
   @ApiPropertyOptional({ description: 'Which other field may be given instead' }) hint?: string;
+  @ApiPropertyOptional({
+    example: 'owners',
+    description:
+      'The person the field belongs to: a role to add (`representative`, `owners`, `directors`, `executives`; one new person, all of its required fields or none) or a known person (`person_…`)',
+  })
+  section?: string;
+  @ApiPropertyOptional({ example: 'An owner of the company (25% or more)' }) sectionLabel?: string;
 }
 
 class RequirementAlternativeResponse {

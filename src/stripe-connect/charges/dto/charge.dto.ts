@@ -26,10 +26,14 @@ export class CreateChargeDto {
   @IsStripeCurrency()
   currency: string;
 
-  @ApiProperty({ example: 'pm_card_visa', description: 'The payment method to charge' })
+  @ApiPropertyOptional({
+    example: 'pm_card_visa',
+    description: "The payment method to charge; without it, the customer's saved card",
+  })
+  @IsOptional()
   @IsString()
   @Length(3, 255)
-  paymentMethod: string;
+  paymentMethod?: string;
 
   @ApiPropertyOptional({
     description: 'Destination charge: the connected account paid (transfer_data.destination)',
@@ -72,7 +76,9 @@ export class CreateChargeDto {
   @Length(1, 255)
   transferGroup?: string;
 
-  @ApiPropertyOptional({ description: 'The Stripe customer paying' })
+  @ApiPropertyOptional({
+    description: 'The Stripe customer paying (its saved card when paymentMethod is not given)',
+  })
   @IsOptional()
   @Matches(/^cus_\w+$/)
   customer?: string;
