@@ -13,6 +13,7 @@ const TABLES = [
   'stripe_external_accounts',
   'stripe_payouts',
   'stripe_persons',
+  'stripe_rate_limits',
   'stripe_refunds',
   'stripe_sync_cursors',
   'stripe_transfer_reversals',
