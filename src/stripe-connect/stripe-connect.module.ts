@@ -48,6 +48,7 @@ import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
 import { EventLogRepository } from './webhooks/event-log.repository.js';
 import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { EventBatchProcessor } from './webhooks/event-batch.processor.js';
 import {
   STRIPE_CLIENT,
   STRIPE_CONNECT_OPTIONS,
@@ -105,6 +106,7 @@ const resolvedOptionsProvider: Provider = {
     StripeEventsRepository,
     EventSyncService,
     MirrorService,
+    EventBatchProcessor,
     WebhooksService,
     AccountsRepository,
     AccountsService,
@@ -124,6 +126,7 @@ const resolvedOptionsProvider: Provider = {
   controllers: libraryControllers,
   exports: [
     WebhooksService,
+    EventBatchProcessor,
     MirrorService,
     EventLogRepository,
     AccountsService,
