@@ -172,6 +172,7 @@ export interface DatedAccount {
 export async function writeAccounts(
   manager: EntityManager,
   items: DatedAccount[],
+  options: { storable?: boolean } = {},
 ): Promise<WriteOutcome[]> {
   const outcomes = await upsertGuardedMany(
     manager,
@@ -185,10 +186,10 @@ export async function writeAccounts(
       },
       at,
     })),
-    { expressions: KEEP_NEWER_CAPABILITIES },
+    { expressions: KEEP_NEWER_CAPABILITIES, storable: options.storable },
   );
   const lists = items.filter((item, index) => outcomes[index] === 'written' && item.externals);
-  if (lists.length) await writeExternalAccountLists(manager, lists);
+  if (lists.length) await writeExternalAccountLists(manager, lists, options);
   return outcomes;
 }
 
@@ -200,6 +201,7 @@ export async function writeAccounts(
 async function writeExternalAccountLists(
   manager: EntityManager,
   items: DatedAccount[],
+  options: { storable?: boolean },
 ): Promise<void> {
   const rows = items
     .flatMap(({ account, externals, at, livemode }) =>
@@ -232,7 +234,7 @@ async function writeExternalAccountLists(
     manager,
     ExternalAccount,
     rows,
-    {},
+    { storable: options.storable },
     complete.length ? head.length : 0,
   );
   if (!complete.length) {

@@ -17,6 +17,11 @@ export interface GuardOptions {
   fresh?: boolean;
   /** Column (database name) → the SQL expression that replaces `EXCLUDED."column"` in the update. */
   expressions?: Record<string, string>;
+  /**
+   * The values are storable already (taken from an event PostgreSQL stored: its jsonb refused NUL and lone
+   * surrogates), so the copy that replaces them is skipped.
+   */
+  storable?: boolean;
 }
 
 /** The rows a `manager.query` answered, for INSERT … RETURNING and UPDATE … RETURNING alike. */
@@ -105,7 +110,7 @@ export function datedUpsertStatement<T extends ObjectLiteral>(
   const metadata = manager.connection.getMetadata(entity);
   // Whatever Stripe sent, the rows must be storable: NUL and lone surrogates become U+FFFD.
   const dated: Record<string, unknown>[] = rows.map(({ values, at }) => ({
-    ...storableText(values),
+    ...(options.storable ? values : storableText(values)),
     snapshotAt: at,
   }));
   const keys = [

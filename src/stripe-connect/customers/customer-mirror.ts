@@ -53,6 +53,7 @@ export function writeCustomers(
     at: Date;
     deleted: boolean;
   }[],
+  options: { storable?: boolean } = {},
 ): Promise<WriteOutcome[]> {
   return upsertGuardedMany(
     manager,
@@ -61,5 +62,6 @@ export function writeCustomers(
       values: customerValues(customer, accountId, at, deleted),
       at,
     })),
+    options,
   );
 }

@@ -28,6 +28,7 @@ import {
   writeRefund,
 } from '../charges/charge-mirror.js';
 import type { WriteOutcome } from '../common/mirror-writer.js';
+import { storableText } from '../common/postgres-text.js';
 import { writeCustomer, writeCustomers } from '../customers/customer-mirror.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { idOf } from '../stripe/stripe-id.js';
@@ -197,7 +198,8 @@ export class MirrorService {
   }
 
   /**
-   * Writes the operations of several events (a group commit) in ONE transaction, then `within` in it:
+   * Writes the operations of several stored events (a group commit) in ONE transaction, then `within` in it
+   * (their text is storable: PostgreSQL stored their payloads):
    * several states of one object come down to the newest, the rest is written in lock order, accounts and
    * customers as one multi-row statement per family. Work that needs Stripe (listing external accounts,
    * fetching missing accounts) is done before the transaction opens. Throws `BatchConflictError` when a tie
@@ -210,7 +212,11 @@ export class MirrorService {
   ): Promise<void> {
     const planned = await Promise.all(
       entries.flatMap(({ ops, at, livemode }) =>
-        ops.map(async (op) => ({ op: await this.prepare(op), at, livemode })),
+        ops.map(async (op) => {
+          // What Stripe answered while preparing was not stored: it is made storable like any answer.
+          const prepared = await this.prepare(op);
+          return { op: prepared === op ? op : storableText(prepared), at, livemode };
+        }),
       ),
     );
     if (planned.some((d) => !ACCOUNT_ENFORCED.has(d.op.family)))
@@ -245,6 +251,7 @@ export class MirrorService {
                 const { account, externals } = op as MirrorOp & { family: 'account' };
                 return { account, externals, at, livemode };
               }),
+              { storable: true },
             )),
           );
         } else if (family === 'customer') {
@@ -255,6 +262,7 @@ export class MirrorService {
                 const { customer, accountId, deleted } = op as MirrorOp & { family: 'customer' };
                 return { customer, accountId, at, deleted };
               }),
+              { storable: true },
             )),
           );
         } else {

@@ -46,6 +46,7 @@ function asRepeat(first: EventOutcome): EventOutcome {
 }
 
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+const UNICODE_ESCAPE = Buffer.from('\\u');
 const WAIT_POLL_MS = 50;
 const WAIT_LIMIT_MS = 25_000;
 
@@ -124,7 +125,9 @@ export class WebhooksService implements OnModuleInit {
     signature: string | undefined,
   ): Promise<{ event: Stripe.Event; outcome: EventOutcome }> {
     // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable, or the event would fail for ever.
-    const event = storableText(this.verify(kind, rawBody, signature));
+    // JSON can only carry either as a `\u` escape (raw bytes decode to U+FFFD): a body without one is storable.
+    const verified = this.verify(kind, rawBody, signature);
+    const event = rawBody.includes(UNICODE_ESCAPE) ? storableText(verified) : verified;
     const outcome = await this.handle(event);
     this.logger.log(`${event.id} ${event.type} ${event.account ?? 'platform'}: ${outcome}`);
     return { event, outcome };
