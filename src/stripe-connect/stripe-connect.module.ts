@@ -1,6 +1,7 @@
 import {
   Inject,
   Module,
+  RequestMethod,
   type MiddlewareConsumer,
   type NestModule,
   type Provider,
@@ -48,11 +49,14 @@ import { StripeEventsRepository } from './webhooks/stripe-events.repository.js';
 import { EventLogRepository } from './webhooks/event-log.repository.js';
 import { EventsController } from './webhooks/events.controller.js';
 import { WebhooksService } from './webhooks/webhooks.service.js';
+import { WebhooksFastPath } from './webhooks/webhooks.fast-path.middleware.js';
 import { EventBatchProcessor } from './webhooks/event-batch.processor.js';
 import {
   STRIPE_CLIENT,
   STRIPE_CONNECT_OPTIONS,
+  STRIPE_CONNECT_ROUTE_PREFIXES,
   STRIPE_CONNECT_THROTTLER_STORAGE,
+  type StripeConnectRoutePrefixes,
 } from './stripe-connect.constants.js';
 import {
   ConfigurableModuleClass,
@@ -151,12 +155,19 @@ const resolvedOptionsProvider: Provider = {
 export class StripeConnectModule extends ConfigurableModuleClass implements NestModule {
   constructor(
     @Inject(STRIPE_CONNECT_OPTIONS) private readonly resolved: ResolvedStripeConnectOptions,
+    @Inject(STRIPE_CONNECT_ROUTE_PREFIXES) private readonly prefixes: StripeConnectRoutePrefixes,
   ) {
     super();
   }
 
-  /** Security headers (helmet) on the library's REST routes, unless `securityHeaders: false`. */
+  /**
+   * The webhook routes' lean path first (webhooks.fast-path.middleware.ts); security headers (helmet) on the
+   * library's REST routes, unless `securityHeaders: false`.
+   */
   configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(WebhooksFastPath)
+      .forRoutes(...this.prefixes.webhooks.map((path) => ({ path, method: RequestMethod.POST })));
     if (this.resolved.securityHeaders) consumer.apply(helmet()).forRoutes(...libraryControllers);
   }
 }
