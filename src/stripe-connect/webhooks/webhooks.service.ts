@@ -38,7 +38,7 @@ export type WebhookEndpointKind = 'platform' | 'connect';
 export type { EventOutcome };
 
 /** Deliveries per group commit at most, and group commits in flight at once. */
-const GROUP_COMMIT = { maxBatch: 64, maxInFlight: Number(process.env.GC_INFLIGHT ?? 2) };
+const GROUP_COMMIT = { maxBatch: 64, maxInFlight: 2 };
 
 /** The answer to a repeat of a delivery this process was handling, once that one is done. */
 function asRepeat(first: EventOutcome): EventOutcome {
