@@ -7,6 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Stripe from 'stripe';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -236,6 +237,28 @@ describe('webhooks: group commit', () => {
     witness.failFor.clear();
     const again = await deliver(t.app, CONNECT, batch[1], SECRET).expect(200);
     expect(again.body).toEqual({ received: true, id: batch[1].id, outcome: 'processed' });
+  });
+
+  it('keeps the edges of the webhook routes on the lean path: body limit, bad JSON, query strings, other methods', async () => {
+    const big = eventOf('customer.updated', {
+      ...customerOf('cus_group_big', 'big@example.com'),
+      description: 'x'.repeat(200_000),
+    });
+    const tooLarge = await deliver(t.app, PLATFORM, big, SECRET).expect(413);
+    expect(tooLarge.body).toMatchObject({ statusCode: 413, code: 'payload_too_large' });
+    expect(await stored(big.id)).toBeNull();
+
+    const invalid = await deliver(t.app, PLATFORM, '{"id": "evt_1",', SECRET).expect(400);
+    expect(invalid.body).toMatchObject({ statusCode: 400 });
+
+    const event = eventOf('customer.updated', customerOf('cus_group_query', 'query@example.com'));
+    const signed = deliver(t.app, PLATFORM, event, SECRET);
+    signed.url = `${signed.url}?source=test`;
+    const answered = await signed.expect(200);
+    expect(answered.body).toEqual({ received: true, id: event.id, outcome: 'processed' });
+
+    const wrongMethod = await request(t.app.getHttpServer()).get(PLATFORM).expect(404);
+    expect(wrongMethod.body).toMatchObject({ statusCode: 404, code: 'not_found' });
   });
 
   it('answers each of many concurrent deliveries with its own outcome', async () => {
