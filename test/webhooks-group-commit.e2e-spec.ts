@@ -239,6 +239,35 @@ describe('webhooks: group commit', () => {
     expect(again.body).toEqual({ received: true, id: batch[1].id, outcome: 'processed' });
   });
 
+  it('claims inside the group transaction: a failing event alone ends failed, a processed one is not claimed again', async () => {
+    const done = eventOf('customer.updated', customerOf('cus_group_done', 'done@example.com'));
+    expect(await runBatch([done])).toEqual(['processed']);
+    const fine = eventOf('customer.updated', customerOf('cus_group_fine', 'fine@example.com'));
+    const orphan = eventOf('customer.updated', customerOf('cus_group_orphan2', 'o@example.com'), {
+      account: 'acct_group_receive_unknown',
+    });
+
+    const answers = await Promise.all(await processor.receiveBatch([fine, orphan, done, fine]));
+
+    expect(answers).toEqual(['processed', 'failed', null, 'duplicate']);
+    expect(await stored(fine.id)).toMatchObject({ status: 'processed', attempts: 1 });
+    expect(await stored(orphan.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await stored(done.id)).toMatchObject({ status: 'processed', attempts: 1 });
+    expect((await db.getRepository(Customer).findOneByOrFail({ id: 'cus_group_fine' })).email).toBe(
+      'fine@example.com',
+    );
+
+    // Without a failing member, the group commits as one: every event stored, claimed and processed.
+    const group = [1, 2, 3].map((i) =>
+      eventOf('customer.updated', customerOf(`cus_group_receive_${i}`, `r${i}@example.com`)),
+    );
+    expect(await Promise.all(await processor.receiveBatch(group))).toEqual(
+      Array(3).fill('processed'),
+    );
+    for (const event of group)
+      expect(await stored(event.id)).toMatchObject({ status: 'processed', attempts: 1 });
+  });
+
   it('keeps the edges of the webhook routes on the lean path: body limit, bad JSON, query strings, other methods', async () => {
     const big = eventOf('customer.updated', {
       ...customerOf('cus_group_big', 'big@example.com'),

@@ -11,6 +11,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
 import { Account } from '../accounts/account.entity.js';
 import { EventSyncService } from './event-sync.service.js';
 import { BatchConflictError, MirrorService } from './mirror.service.js';
@@ -65,6 +66,79 @@ export class EventBatchProcessor {
         return outcome;
       }
       return outcome.then((first) => (first === 'processed' ? 'duplicate' : first));
+    });
+  }
+
+  /**
+   * Stores, claims and processes verified deliveries as one group commit whose claim is the first statement
+   * of its transaction (one commit for the whole group). Resolves as `processBatch` does, with null for an
+   * event not claimed (processed before, or held by another delivery). When the transaction cannot commit,
+   * nothing of it stays: the events are then stored and claimed apart and processed one by one.
+   */
+  async receiveBatch(events: Stripe.Event[]): Promise<Promise<EventOutcome | null>[]> {
+    const deliveries = [...new Map(events.map((event) => [event.id, event])).values()].map(
+      (event) => ({ event, owner: randomUUID() }),
+    );
+    const listened = deliveries.map(({ event }) => this.listened(event.type));
+    let claimed = new Map<string, ClaimedEvent>();
+    try {
+      await this.mirror.applyBatch(
+        deliveries.map(({ event }) => ({
+          ops: this.sync.opsFor(event),
+          at: new Date(event.created * 1000),
+          livemode: event.livemode,
+        })),
+        async (manager) => {
+          const claims = deliveries.flatMap(({ event }, index) => {
+            const claim = claimed.get(event.id);
+            return claim ? [{ id: event.id, owner: claim.owner, processed: !listened[index] }] : [];
+          });
+          if (claims.length) await this.events.recordSyncMany(manager, claims);
+        },
+        {
+          first: async (manager) => {
+            claimed = await this.events.insertAndClaimMany(deliveries, manager);
+            return deliveries.map(({ event }) => claimed.has(event.id));
+          },
+        },
+      );
+    } catch (error) {
+      if (deliveries.length > 1) {
+        const why = `group of ${deliveries.length} rolled back, processing its events one by one: ${describe(error)}`;
+        if (error instanceof BatchConflictError) this.logger.debug(why);
+        else this.logger.warn(why);
+      }
+      claimed = await this.events.insertAndClaimMany(deliveries);
+      const outcomes = new Map<string, Promise<EventOutcome>>();
+      for (const claim of claimed.values())
+        outcomes.set(claim.record.id, Promise.resolve(await this.processOne(claim)));
+      return this.answersFor(events, outcomes);
+    }
+    const answers = new Map<string, Promise<EventOutcome>>();
+    deliveries.forEach(({ event }, index) => {
+      const claim = claimed.get(event.id);
+      if (claim)
+        answers.set(
+          event.id,
+          listened[index] ? this.afterCommit(claim) : Promise.resolve('processed' as const),
+        );
+    });
+    return this.answersFor(events, answers);
+  }
+
+  /** One answer per event given, in order: null when not claimed, `duplicate` for a repeat of a processed one. */
+  private answersFor(
+    events: Stripe.Event[],
+    answers: Map<string, Promise<EventOutcome>>,
+  ): Promise<EventOutcome | null>[] {
+    const answered = new Set<string>();
+    return events.map((event) => {
+      const answer = answers.get(event.id);
+      if (!answer) return Promise.resolve(null);
+      if (answered.has(event.id))
+        return answer.then((first) => (first === 'processed' ? 'duplicate' : first));
+      answered.add(event.id);
+      return answer;
     });
   }
 

@@ -209,18 +209,34 @@ export class MirrorService {
   async applyBatch(
     entries: BatchEntry[],
     within: (manager: EntityManager) => Promise<void>,
+    options: {
+      /** Runs first in the transaction; answers which entries to write (e.g. the events a claim took). */
+      first?: (manager: EntityManager) => Promise<boolean[]>;
+    } = {},
   ): Promise<void> {
     const planned = await Promise.all(
-      entries.flatMap(({ ops, at, livemode }) =>
+      entries.flatMap(({ ops, at, livemode }, entry) =>
         ops.map(async (op) => {
           // What Stripe answered while preparing was not stored: it is made storable like any answer.
           const prepared = await this.prepare(op);
-          return { op: prepared === op ? op : storableText(prepared), at, livemode };
+          return { op: prepared === op ? op : storableText(prepared), at, livemode, entry };
         }),
       ),
     );
     if (planned.some((d) => !ACCOUNT_ENFORCED.has(d.op.family)))
       await this.ensureAccounts(planned.map((d) => d.op));
+    await this.dataSource.transaction(async (manager) => {
+      const wanted = options.first ? await options.first(manager) : null;
+      await this.writeBatch(manager, wanted ? planned.filter((d) => wanted[d.entry]) : planned);
+      await within(manager);
+    });
+  }
+
+  /** The writes of `applyBatch`, in its transaction: the newest state of each row, in lock order. */
+  private async writeBatch(
+    manager: EntityManager,
+    planned: { op: MirrorOp; at: Date; livemode: boolean }[],
+  ): Promise<void> {
     const newest = new Map<string, (typeof planned)[number]>();
     const kept: typeof planned = [];
     for (const dated of planned) {
@@ -236,45 +252,42 @@ export class MirrorService {
     }
     kept.push(...newest.values());
     kept.sort((a, b) => compareLockOrder(a.op, b.op));
-    await this.dataSource.transaction(async (manager) => {
-      const outcomes: WriteOutcome[] = [];
-      for (let i = 0; i < kept.length;) {
-        const family = kept[i].op.family;
-        let end = i + 1;
-        while (end < kept.length && kept[end].op.family === family) end += 1;
-        const run = kept.slice(i, end);
-        if (family === 'account') {
-          outcomes.push(
-            ...(await writeAccounts(
-              manager,
-              run.map(({ op, at, livemode }) => {
-                const { account, externals } = op as MirrorOp & { family: 'account' };
-                return { account, externals, at, livemode };
-              }),
-              { storable: true },
-            )),
-          );
-        } else if (family === 'customer') {
-          outcomes.push(
-            ...(await writeCustomers(
-              manager,
-              run.map(({ op, at }) => {
-                const { customer, accountId, deleted } = op as MirrorOp & { family: 'customer' };
-                return { customer, accountId, at, deleted };
-              }),
-              { storable: true },
-            )),
-          );
-        } else {
-          for (const { op, at, livemode } of run)
-            outcomes.push(await this.write(manager, op, at, { fresh: false, livemode }));
-        }
-        i = end;
+    const outcomes: WriteOutcome[] = [];
+    for (let i = 0; i < kept.length;) {
+      const family = kept[i].op.family;
+      let end = i + 1;
+      while (end < kept.length && kept[end].op.family === family) end += 1;
+      const run = kept.slice(i, end);
+      if (family === 'account') {
+        outcomes.push(
+          ...(await writeAccounts(
+            manager,
+            run.map(({ op, at, livemode }) => {
+              const { account, externals } = op as MirrorOp & { family: 'account' };
+              return { account, externals, at, livemode };
+            }),
+            { storable: true },
+          )),
+        );
+      } else if (family === 'customer') {
+        outcomes.push(
+          ...(await writeCustomers(
+            manager,
+            run.map(({ op, at }) => {
+              const { customer, accountId, deleted } = op as MirrorOp & { family: 'customer' };
+              return { customer, accountId, at, deleted };
+            }),
+            { storable: true },
+          )),
+        );
+      } else {
+        for (const { op, at, livemode } of run)
+          outcomes.push(await this.write(manager, op, at, { fresh: false, livemode }));
       }
-      if (outcomes.includes('tie'))
-        throw new BatchConflictError('a row holds a state of the same second');
-      await within(manager);
-    });
+      i = end;
+    }
+    if (outcomes.includes('tie'))
+      throw new BatchConflictError('a row holds a state of the same second');
   }
 
   /** The guarded write of one operation. */

@@ -132,6 +132,7 @@ export class StripeEventsRepository {
    */
   async insertAndClaimMany(
     deliveries: { event: Stripe.Event; owner: string }[],
+    manager: EntityManager = this.events.manager,
   ): Promise<Map<string, { record: StripeEvent; owner: string }>> {
     const firsts = new Map<string, { event: Stripe.Event; owner: string }>();
     for (const delivery of deliveries)
@@ -154,7 +155,7 @@ export class StripeEventsRepository {
       return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamptz, ${p(7)}::jsonb, 'pending', 1, now(), ${p(8)})`;
     });
     const rows = rowsOf<ClaimedRow & { id: string }>(
-      await this.events.manager.query(
+      await manager.query(
         `INSERT INTO "stripe_events" AS "e" ("id", "type", "account_id", "livemode", "api_version",
            "stripe_created_at", "payload", "status", "attempts", "processing_started_at", "processing_owner")
          VALUES ${tuples.join(', ')}

@@ -154,17 +154,11 @@ export class WebhooksService implements OnModuleInit {
   }
 
   /**
-   * One group commit: the waiting deliveries stored and claimed in one statement, the claimed ones processed
-   * in one transaction. An event not claimed (processed before, or held by another delivery) answers null.
+   * One group commit: the waiting deliveries stored, claimed and processed in one transaction. An event not
+   * claimed (processed before, or held by another delivery) answers null.
    */
-  private async commitGroup(events: Stripe.Event[]): Promise<Promise<EventOutcome | null>[]> {
-    const claimed = await this.events.insertAndClaimMany(
-      events.map((event) => ({ event, owner: randomUUID() })),
-    );
-    const batch = events.flatMap((event) => claimed.get(event.id) ?? []);
-    const outcomes = await this.processor.processBatch(batch);
-    const byId = new Map(batch.map((claim, index) => [claim.record.id, outcomes[index]]));
-    return events.map((event) => byId.get(event.id) ?? Promise.resolve(null));
+  private commitGroup(events: Stripe.Event[]): Promise<Promise<EventOutcome | null>[]> {
+    return this.processor.receiveBatch(events);
   }
 
   private track(claimed: ClaimedEvent): Promise<EventOutcome> {
