@@ -56,6 +56,7 @@ export {
 } from './webhooks/webhooks.service.js';
 export type { EventReplayFilter } from './webhooks/stripe-events.repository.js';
 export { EventLogRepository, type EventLogFilter } from './webhooks/event-log.repository.js';
+export { EventBatchProcessor, type ClaimedEvent } from './webhooks/event-batch.processor.js';
 export {
   EventErrorResponse,
   EventListQueryDto,

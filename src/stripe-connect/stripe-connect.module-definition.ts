@@ -52,9 +52,10 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
           },
         ],
         // The webhook routes are fixed when the module is defined, so their paths are extras, not options.
+        // First: the router tries routes in order, and the webhook routes take the most requests.
         controllers: [
-          ...(definition.controllers ?? []),
           createWebhooksController({ ...DEFAULT_WEBHOOK_PATHS, ...extras.webhookPaths }),
+          ...(definition.controllers ?? []),
         ],
       }),
     )

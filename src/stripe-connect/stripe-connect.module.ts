@@ -1,6 +1,7 @@
 import {
   Inject,
   Module,
+  RequestMethod,
   type MiddlewareConsumer,
   type NestModule,
   type Provider,
@@ -52,10 +53,14 @@ import { WebhooksService } from './webhooks/webhooks.service.js';
 import { webhookQueueProviders } from './webhooks/queue/webhook-queue.providers.js';
 import { WebhookQueueService } from './webhooks/queue/webhook-queue.service.js';
 import { WebhookQueueController } from './webhooks/queue/webhook-queue.controller.js';
+import { WebhooksFastPath } from './webhooks/webhooks.fast-path.middleware.js';
+import { EventBatchProcessor } from './webhooks/event-batch.processor.js';
 import {
   STRIPE_CLIENT,
   STRIPE_CONNECT_OPTIONS,
+  STRIPE_CONNECT_ROUTE_PREFIXES,
   STRIPE_CONNECT_THROTTLER_STORAGE,
+  type StripeConnectRoutePrefixes,
 } from './stripe-connect.constants.js';
 import {
   ConfigurableModuleClass,
@@ -110,6 +115,7 @@ const resolvedOptionsProvider: Provider = {
     StripeEventsRepository,
     EventSyncService,
     MirrorService,
+    EventBatchProcessor,
     WebhooksService,
     ...webhookQueueProviders,
     AccountsRepository,
@@ -132,6 +138,7 @@ const resolvedOptionsProvider: Provider = {
   exports: [
     WebhooksService,
     WebhookQueueService,
+    EventBatchProcessor,
     MirrorService,
     EventLogRepository,
     AccountsService,
@@ -156,12 +163,19 @@ const resolvedOptionsProvider: Provider = {
 export class StripeConnectModule extends ConfigurableModuleClass implements NestModule {
   constructor(
     @Inject(STRIPE_CONNECT_OPTIONS) private readonly resolved: ResolvedStripeConnectOptions,
+    @Inject(STRIPE_CONNECT_ROUTE_PREFIXES) private readonly prefixes: StripeConnectRoutePrefixes,
   ) {
     super();
   }
 
-  /** Security headers (helmet) on the library's REST routes, unless `securityHeaders: false`. */
+  /**
+   * The webhook routes' lean path first (webhooks.fast-path.middleware.ts); security headers (helmet) on the
+   * library's REST routes, unless `securityHeaders: false`.
+   */
   configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(WebhooksFastPath)
+      .forRoutes(...this.prefixes.webhooks.map((path) => ({ path, method: RequestMethod.POST })));
     if (this.resolved.securityHeaders) consumer.apply(helmet()).forRoutes(...libraryControllers);
   }
 }

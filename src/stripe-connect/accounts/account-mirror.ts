@@ -5,10 +5,12 @@
 import type Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
 import {
+  datedUpsertStatement,
   guardedUpsertStatement,
   newerThan,
   rowsOf,
   upsertGuarded,
+  upsertGuardedMany,
   type WriteOutcome,
 } from '../common/mirror-writer.js';
 import { Account, type AccountType } from './account.entity.js';
@@ -152,6 +154,97 @@ export async function writeAccount(
   if (outcome !== 'written' || !externals) return outcome;
   await writeExternalAccountList(manager, account.id, externals, at, options);
   return outcome;
+}
+
+/** One account snapshot of `writeAccounts`. */
+export interface DatedAccount {
+  account: Stripe.Account;
+  externals: ExternalAccountList | null;
+  at: Date;
+  livemode?: boolean;
+}
+
+/**
+ * `writeAccount` of several accounts (distinct, in id order; states carried by events, never `fresh`): the
+ * accounts in one statement, then the external accounts of those written in one more (their tombstones
+ * included), whatever their number.
+ */
+export async function writeAccounts(
+  manager: EntityManager,
+  items: DatedAccount[],
+  options: { storable?: boolean } = {},
+): Promise<WriteOutcome[]> {
+  const outcomes = await upsertGuardedMany(
+    manager,
+    Account,
+    items.map(({ account, at, livemode }) => ({
+      values: {
+        ...accountValues(account, at, livemode),
+        capabilitiesAt: {},
+      } as Partial<Account> & {
+        id: string;
+      },
+      at,
+    })),
+    { expressions: KEEP_NEWER_CAPABILITIES, storable: options.storable },
+  );
+  const lists = items.filter((item, index) => outcomes[index] === 'written' && item.externals);
+  if (lists.length) await writeExternalAccountLists(manager, lists, options);
+  return outcomes;
+}
+
+/**
+ * The external accounts of several account snapshots in one statement: every row guarded by its own time,
+ * in id order; for each complete list, the account's rows it no longer holds are tombstoned in the same
+ * statement (unless their own state is newer). External account ids are unique across accounts.
+ */
+async function writeExternalAccountLists(
+  manager: EntityManager,
+  items: DatedAccount[],
+  options: { storable?: boolean },
+): Promise<void> {
+  const rows = items
+    .flatMap(({ account, externals, at, livemode }) =>
+      [...new Map((externals?.data ?? []).map((external) => [external.id, external])).values()].map(
+        (external) => ({
+          values: {
+            ...externalAccountValues(external, account.id, at, livemode),
+            deletedAt: null,
+          } as Partial<ExternalAccount> & { id: string },
+          at,
+        }),
+      ),
+    )
+    .sort((a, b) => (a.values.id < b.values.id ? -1 : 1));
+  const complete = items.filter((item) => item.externals?.complete);
+  const tombstone = `UPDATE "stripe_external_accounts" AS "x" SET "deleted_at" = "l"."at", "snapshot_at" = "l"."at", "updated_at" = now()
+       FROM unnest($1::text[], $2::timestamptz[]) AS "l"("account_id", "at")
+       WHERE "x"."account_id" = "l"."account_id" AND "x"."deleted_at" IS NULL
+       AND NOT ("x"."id" = ANY($3::text[])) AND ("x"."snapshot_at" IS NULL OR "x"."snapshot_at" < "l"."at")`;
+  const head = [
+    complete.map((item) => item.account.id),
+    complete.map((item) => item.at.toISOString()),
+    rows.map((row) => row.values.id),
+  ];
+  if (!rows.length) {
+    if (complete.length) await manager.query(tombstone, head);
+    return;
+  }
+  const statement = datedUpsertStatement(
+    manager,
+    ExternalAccount,
+    rows,
+    { storable: options.storable },
+    complete.length ? head.length : 0,
+  );
+  if (!complete.length) {
+    await manager.query(statement.sql, statement.parameters);
+    return;
+  }
+  await manager.query(`WITH "listed" AS (${statement.sql}) ${tombstone}`, [
+    ...head,
+    ...statement.parameters,
+  ]);
 }
 
 /**

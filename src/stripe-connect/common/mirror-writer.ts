@@ -17,6 +17,11 @@ export interface GuardOptions {
   fresh?: boolean;
   /** Column (database name) → the SQL expression that replaces `EXCLUDED."column"` in the update. */
   expressions?: Record<string, string>;
+  /**
+   * The values are storable already (taken from an event PostgreSQL stored: its jsonb refused NUL and lone
+   * surrogates), so the copy that replaces them is skipped.
+   */
+  storable?: boolean;
 }
 
 /** The rows a `manager.query` answered, for INSERT … RETURNING and UPDATE … RETURNING alike. */
@@ -85,9 +90,29 @@ export function guardedUpsertStatement<T extends ObjectLiteral>(
   options: GuardOptions = {},
   offset = 0,
 ): { sql: string; parameters: unknown[] } {
+  return datedUpsertStatement(
+    manager,
+    entity,
+    rows.map((values) => ({ values, at })),
+    options,
+    offset,
+  );
+}
+
+/** `guardedUpsertStatement` with a Stripe time per row (rows of several events written together). */
+export function datedUpsertStatement<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  rows: { values: Partial<T> & { id: string }; at: Date }[],
+  options: GuardOptions = {},
+  offset = 0,
+): { sql: string; parameters: unknown[] } {
   const metadata = manager.connection.getMetadata(entity);
   // Whatever Stripe sent, the rows must be storable: NUL and lone surrogates become U+FFFD.
-  const dated = rows.map((values) => ({ ...storableText(values), snapshotAt: at }));
+  const dated: Record<string, unknown>[] = rows.map(({ values, at }) => ({
+    ...(options.storable ? values : storableText(values)),
+    snapshotAt: at,
+  }));
   const keys = [
     ...new Set(dated.flatMap((row) => Object.keys(row).filter((key) => row[key] !== undefined))),
   ];
@@ -151,6 +176,51 @@ export async function updateGuarded(
   );
   if (!current.length) return 'absent';
   return settleOutcome(current[0].at ? new Date(current[0].at) : null, at);
+}
+
+/**
+ * `upsertGuarded` of several rows of one table in one statement, each with its own Stripe time (rows of
+ * several events written in one transaction); ids must not repeat and come in lock order. The rows left
+ * alone are told apart (`newer`, `tie`, `absent`) by one more read, only when there are any.
+ */
+export async function upsertGuardedMany<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  rows: { values: Partial<T> & { id: string }; at: Date }[],
+  options: GuardOptions = {},
+): Promise<WriteOutcome[]> {
+  if (!rows.length) return [];
+  // Rows that give different columns go in statements of their own: a column one row leaves out must not be
+  // written as its default into another row's conflict update.
+  const groups = new Map<string, typeof rows>();
+  for (const row of rows) {
+    const key = Object.keys(row.values)
+      .filter((name) => row.values[name] !== undefined)
+      .sort()
+      .join(',');
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  const written = new Set<string>();
+  for (const group of groups.values()) {
+    const { sql, parameters } = datedUpsertStatement(manager, entity, group, options, 0);
+    for (const row of rowsOf<{ id: string }>(await manager.query(sql, parameters)))
+      written.add(row.id);
+  }
+  const left = rows.filter((row) => !written.has(row.values.id));
+  const held = new Map<string, Date | null>();
+  if (left.length) {
+    const table = manager.connection.getMetadata(entity).tableName;
+    const current = rowsOf<{ id: string; at: Date | string | null }>(
+      await manager.query(
+        `SELECT "id", "snapshot_at" AS "at" FROM "${table}" WHERE "id" = ANY($1::text[])`,
+        [left.map((row) => row.values.id)],
+      ),
+    );
+    for (const row of current) held.set(row.id, row.at ? new Date(row.at) : null);
+  }
+  return rows.map(({ values, at }) =>
+    written.has(values.id) ? 'written' : settleOutcome(held.get(values.id) ?? null, at),
+  );
 }
 
 function settleOutcome(current: Date | null, at: Date): WriteOutcome {

@@ -1,7 +1,12 @@
 /** Stripe customers → their local mirror rows, and their guarded write (a delete is a tombstone). */
 import type Stripe from 'stripe';
 import type { EntityManager } from 'typeorm';
-import { upsertGuarded, type GuardOptions, type WriteOutcome } from '../common/mirror-writer.js';
+import {
+  upsertGuarded,
+  upsertGuardedMany,
+  type GuardOptions,
+  type WriteOutcome,
+} from '../common/mirror-writer.js';
 import { Customer, type SavedCard } from './customer.entity.js';
 
 /**
@@ -29,6 +34,26 @@ function defaultMethod(
   };
 }
 
+/** The mirrored columns of a customer's state, or of its tombstone. */
+function customerValues(
+  customer: Stripe.Customer | Stripe.DeletedCustomer,
+  accountId: string | null,
+  at: Date,
+  deleted: boolean,
+): Partial<Customer> & { id: string } {
+  if (customer.deleted === true) return { id: customer.id, accountId, deletedAt: at };
+  return {
+    id: customer.id,
+    livemode: customer.livemode,
+    raw: customer as unknown as Record<string, unknown>,
+    accountId,
+    email: customer.email ?? null,
+    currency: customer.currency ?? null,
+    ...defaultMethod(customer),
+    deletedAt: deleted ? at : null,
+  };
+}
+
 /**
  * A customer's state on the platform (`accountId` null) or on a connected account; `deleted` (a
  * `customer.deleted`, or a re-fetch that finds it deleted) keeps the row with its tombstone. The user columns
@@ -41,19 +66,28 @@ export function writeCustomer(
   at: Date,
   options: GuardOptions & { deleted?: boolean } = {},
 ): Promise<WriteOutcome> {
-  const deleted = options.deleted || customer.deleted === true;
-  const values: Partial<Customer> & { id: string } =
-    customer.deleted === true
-      ? { id: customer.id, accountId, deletedAt: at }
-      : {
-          id: customer.id,
-          livemode: customer.livemode,
-          raw: customer as unknown as Record<string, unknown>,
-          accountId,
-          email: customer.email ?? null,
-          currency: customer.currency ?? null,
-          ...defaultMethod(customer),
-          deletedAt: deleted ? at : null,
-        };
+  const values = customerValues(customer, accountId, at, !!options.deleted);
   return upsertGuarded(manager, Customer, values, at, options);
+}
+
+/** `writeCustomer` of several customers (distinct, in id order) in one statement, each at its own time. */
+export function writeCustomers(
+  manager: EntityManager,
+  items: {
+    customer: Stripe.Customer | Stripe.DeletedCustomer;
+    accountId: string | null;
+    at: Date;
+    deleted: boolean;
+  }[],
+  options: { storable?: boolean } = {},
+): Promise<WriteOutcome[]> {
+  return upsertGuardedMany(
+    manager,
+    Customer,
+    items.map(({ customer, accountId, at, deleted }) => ({
+      values: customerValues(customer, accountId, at, deleted),
+      at,
+    })),
+    options,
+  );
 }

@@ -12,6 +12,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   externalAccountListOf,
   writeAccount,
+  writeAccounts,
   writeAuthorization,
   writeCapability,
   writeExternalAccount,
@@ -27,14 +28,15 @@ import {
   writeRefund,
 } from '../charges/charge-mirror.js';
 import type { WriteOutcome } from '../common/mirror-writer.js';
-import { writeCustomer } from '../customers/customer-mirror.js';
+import { storableText } from '../common/postgres-text.js';
+import { writeCustomer, writeCustomers } from '../customers/customer-mirror.js';
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { idOf } from '../stripe/stripe-id.js';
 import { isReplayed, stripeTimeOf } from '../stripe/stripe-time.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
 import { writePayout, writeTransfer } from '../transfers/transfer-mirror.js';
-import { accountsOf, compareLockOrder, type MirrorOp } from './mirror-op.js';
+import { accountsOf, compareLockOrder, rowIdOf, type MirrorOp } from './mirror-op.js';
 
 /** An operation with the Stripe time of its state; `fresh`: Stripe's current state (wins a tie). */
 export interface DatedOp {
@@ -50,9 +52,39 @@ export interface ApplyOptions {
   within?: (manager: EntityManager) => Promise<void>;
 }
 
+/** One event's operations in `applyBatch`: the Stripe time and mode of the state they carry. */
+export interface BatchEntry {
+  ops: MirrorOp[];
+  at: Date;
+  livemode: boolean;
+}
+
+/**
+ * A batch that cannot be written as one transaction without a decision only Stripe can make (two states of
+ * one object with the same Stripe second, or a row holding a state of that second): its events are to be
+ * written one by one (`apply`), which settles ties by re-fetching.
+ */
+export class BatchConflictError extends Error {}
+
 const MAX_ATTEMPTS = 3;
 
 class SnapshotTie extends Error {}
+
+/**
+ * Families whose operations write one whole row named by `rowIdOf`: several states of one such row in a batch
+ * come down to the newest (the guard would leave the older ones unwritten anyway).
+ */
+const COALESCED = new Set<MirrorOp['family']>([
+  'account',
+  'external_account',
+  'person',
+  'customer',
+  'payment_intent',
+  'refund',
+  'application_fee',
+  'transfer',
+  'payout',
+]);
 
 /**
  * Families whose every account reference (`accountsOf`) is a foreign key to `stripe_accounts`: a missing
@@ -181,6 +213,99 @@ export class MirrorService {
       );
       planned = settled.filter((d): d is DatedOp => d !== null);
     }
+  }
+
+  /**
+   * Writes the operations of several stored events (a group commit) in ONE transaction, then `within` in it
+   * (their text is storable: PostgreSQL stored their payloads):
+   * several states of one object come down to the newest, the rest is written in lock order, accounts and
+   * customers as one multi-row statement per family. Work that needs Stripe (listing external accounts,
+   * fetching missing accounts) is done before the transaction opens. Throws `BatchConflictError` when a tie
+   * needs Stripe's answer, and whatever the database refused (a foreign key, a lost claim): nothing is written
+   * then, and the caller writes the events one by one.
+   */
+  async applyBatch(
+    entries: BatchEntry[],
+    within: (manager: EntityManager) => Promise<void>,
+    options: {
+      /** Runs first in the transaction; answers which entries to write (e.g. the events a claim took). */
+      first?: (manager: EntityManager) => Promise<boolean[]>;
+    } = {},
+  ): Promise<void> {
+    const planned = await Promise.all(
+      entries.flatMap(({ ops, at, livemode }, entry) =>
+        ops.map(async (op) => {
+          // What Stripe answered while preparing was not stored: it is made storable like any answer.
+          const prepared = await this.prepare(op);
+          return { op: prepared === op ? op : storableText(prepared), at, livemode, entry };
+        }),
+      ),
+    );
+    if (planned.some((d) => !ACCOUNT_ENFORCED.has(d.op.family)))
+      await this.ensureAccounts(planned.map((d) => d.op));
+    await this.dataSource.transaction(async (manager) => {
+      const wanted = options.first ? await options.first(manager) : null;
+      await this.writeBatch(manager, wanted ? planned.filter((d) => wanted[d.entry]) : planned);
+      await within(manager);
+    });
+  }
+
+  /** The writes of `applyBatch`, in its transaction: the newest state of each row, in lock order. */
+  private async writeBatch(
+    manager: EntityManager,
+    planned: { op: MirrorOp; at: Date; livemode: boolean }[],
+  ): Promise<void> {
+    const newest = new Map<string, (typeof planned)[number]>();
+    const kept: typeof planned = [];
+    for (const dated of planned) {
+      if (!COALESCED.has(dated.op.family)) {
+        kept.push(dated);
+        continue;
+      }
+      const key = `${dated.op.family} ${rowIdOf(dated.op)}`;
+      const held = newest.get(key);
+      if (held && held.at.getTime() === dated.at.getTime())
+        throw new BatchConflictError(`two states of ${rowIdOf(dated.op)} of the same second`);
+      if (!held || held.at < dated.at) newest.set(key, dated);
+    }
+    kept.push(...newest.values());
+    kept.sort((a, b) => compareLockOrder(a.op, b.op));
+    const outcomes: WriteOutcome[] = [];
+    for (let i = 0; i < kept.length;) {
+      const family = kept[i].op.family;
+      let end = i + 1;
+      while (end < kept.length && kept[end].op.family === family) end += 1;
+      const run = kept.slice(i, end);
+      if (family === 'account') {
+        outcomes.push(
+          ...(await writeAccounts(
+            manager,
+            run.map(({ op, at, livemode }) => {
+              const { account, externals } = op as MirrorOp & { family: 'account' };
+              return { account, externals, at, livemode };
+            }),
+            { storable: true },
+          )),
+        );
+      } else if (family === 'customer') {
+        outcomes.push(
+          ...(await writeCustomers(
+            manager,
+            run.map(({ op, at }) => {
+              const { customer, accountId, deleted } = op as MirrorOp & { family: 'customer' };
+              return { customer, accountId, at, deleted };
+            }),
+            { storable: true },
+          )),
+        );
+      } else {
+        for (const { op, at, livemode } of run)
+          outcomes.push(await this.write(manager, op, at, { fresh: false, livemode }));
+      }
+      i = end;
+    }
+    if (outcomes.includes('tie'))
+      throw new BatchConflictError('a row holds a state of the same second');
   }
 
   /** The guarded write of one operation. */

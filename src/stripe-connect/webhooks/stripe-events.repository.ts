@@ -125,6 +125,58 @@ export class StripeEventsRepository {
     return rows.length ? recordOf(rows[0], event) : null;
   }
 
+  /**
+   * `insertAndClaim` of several deliveries in one statement (rows in id order; a repeated id counts once, for
+   * its first owner). Answers the claimed rows by event id; an event missing from the answer is processed or
+   * held by another delivery.
+   */
+  async insertAndClaimMany(
+    deliveries: { event: Stripe.Event; owner: string }[],
+    manager: EntityManager = this.events.manager,
+  ): Promise<Map<string, { record: StripeEvent; owner: string }>> {
+    const firsts = new Map<string, { event: Stripe.Event; owner: string }>();
+    for (const delivery of deliveries)
+      if (!firsts.has(delivery.event.id)) firsts.set(delivery.event.id, delivery);
+    const unique = [...firsts.values()].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+    const parameters: unknown[] = [];
+    const tuples = unique.map(({ event, owner }) => {
+      const base = parameters.length;
+      parameters.push(
+        event.id,
+        event.type,
+        event.account ?? null,
+        event.livemode,
+        event.api_version ?? null,
+        new Date(event.created * 1000),
+        JSON.stringify(event),
+        owner,
+      );
+      const p = (n: number) => `$${base + n}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamptz, ${p(7)}::jsonb, 'pending', 1, now(), ${p(8)})`;
+    });
+    const rows = rowsOf<ClaimedRow & { id: string }>(
+      await manager.query(
+        `INSERT INTO "stripe_events" AS "e" ("id", "type", "account_id", "livemode", "api_version",
+           "stripe_created_at", "payload", "status", "attempts", "processing_started_at", "processing_owner")
+         VALUES ${tuples.join(', ')}
+         ON CONFLICT ("id") DO UPDATE SET "processing_started_at" = now(),
+           "processing_owner" = EXCLUDED."processing_owner", "attempts" = "e"."attempts" + 1, "updated_at" = now()
+         WHERE "e"."status" <> 'processed' AND ("e"."processing_started_at" IS NULL
+           OR "e"."processing_started_at" < now() - interval '${PROCESSING_LEASE_SECONDS} seconds')
+         RETURNING "id", ${CLAIMED_COLUMNS}`,
+        parameters,
+      ),
+    );
+    const byId = new Map(unique.map((d) => [d.event.id, d]));
+    const claimed = new Map<string, { record: StripeEvent; owner: string }>();
+    for (const row of rows) {
+      const delivery = byId.get(row.id);
+      if (delivery)
+        claimed.set(row.id, { record: recordOf(row, delivery.event), owner: delivery.owner });
+    }
+    return claimed;
+  }
+
   find(id: string): Promise<StripeEvent | null> {
     return this.events.findOneBy({ id });
   }
@@ -197,6 +249,31 @@ export class StripeEventsRepository {
        WHERE "id" = $1 AND "processing_owner" = $2 RETURNING "id"`,
       [id, owner],
     );
+  }
+
+  /**
+   * `recordSync` / `recordSyncedAndProcessed` of several claimed events in one write (`processed`: no
+   * listener runs after the commit, the claim completes with it). Answers how many claims were still held.
+   */
+  async recordSyncMany(
+    manager: EntityManager,
+    claims: { id: string; owner: string; processed: boolean }[],
+  ): Promise<number> {
+    const when = (then: string, otherwise: string) =>
+      `CASE WHEN "c"."done" THEN ${then} ELSE "e"."${otherwise}" END`;
+    const rows = rowsOf(
+      await manager.query(
+        `UPDATE "stripe_events" AS "e" SET "synced_at" = now(), "updated_at" = now(),
+           "status" = ${when(`'processed'`, 'status')}, "processed_at" = ${when('now()', 'processed_at')},
+           "processing_started_at" = ${when('NULL', 'processing_started_at')},
+           "processing_owner" = ${when('NULL', 'processing_owner')}, "last_error" = ${when('NULL', 'last_error')}
+         FROM unnest($1::text[], $2::text[], $3::boolean[]) AS "c"("id", "owner", "done")
+         WHERE "e"."id" = "c"."id" AND "e"."processing_owner" = "c"."owner"
+         RETURNING "e"."id"`,
+        [claims.map((c) => c.id), claims.map((c) => c.owner), claims.map((c) => c.processed)],
+      ),
+    );
+    return rows.length;
   }
 
   /** Completes the owner's claim; false when another delivery holds it now. */

@@ -38,6 +38,31 @@ class WebhookAck {
   outcome: EventOutcome;
 }
 
+/** The answer to a delivery, by its outcome: the acknowledgement, or the error that says why not (500, 503). */
+export function webhookAnswer(id: string, outcome: EventOutcome): WebhookAck {
+  if (outcome === 'failed') {
+    throw new HttpException(
+      {
+        statusCode: 500,
+        code: 'event_processing_failed',
+        message: `Processing of ${id} failed; it is kept for redelivery`,
+      },
+      HttpStatus.INTERNAL_SERVER_ERROR,
+    );
+  }
+  if (outcome === 'busy') {
+    throw new HttpException(
+      {
+        statusCode: 503,
+        code: 'event_in_progress',
+        message: `${id} is still being processed by another delivery`,
+      },
+      HttpStatus.SERVICE_UNAVAILABLE,
+    );
+  }
+  return { received: true, id, outcome };
+}
+
 /** The two webhook endpoints, at the paths the module was registered with. */
 export function createWebhooksController(paths: WebhookPaths): Type {
   @ApiTags('webhooks')
@@ -83,27 +108,7 @@ export function createWebhooksController(paths: WebhookPaths): Type {
       const rawBody = (req as Request & { rawBody?: Buffer }).rawBody;
       if (!Buffer.isBuffer(rawBody)) throw this.noRawBody(kind, req);
       const { event, outcome } = await this.webhooks.receive(kind, rawBody, signature);
-      if (outcome === 'failed') {
-        throw new HttpException(
-          {
-            statusCode: 500,
-            code: 'event_processing_failed',
-            message: `Processing of ${event.id} failed; it is kept for redelivery`,
-          },
-          HttpStatus.INTERNAL_SERVER_ERROR,
-        );
-      }
-      if (outcome === 'busy') {
-        throw new HttpException(
-          {
-            statusCode: 503,
-            code: 'event_in_progress',
-            message: `${event.id} is still being processed by another delivery`,
-          },
-          HttpStatus.SERVICE_UNAVAILABLE,
-        );
-      }
-      return { received: true, id: event.id, outcome };
+      return webhookAnswer(event.id, outcome);
     }
 
     /**

@@ -3,15 +3,13 @@
  * store the event once → if another delivery is processing it, wait for that one → run the built-in sync and
  * record it on the event in one transaction (every Stripe call made before it opens) → dispatch to listeners
  * after the commit → mark processed. Any failure leaves the event `failed` with its error, for Stripe's
- * redelivery or the replay command.
+ * redelivery or the replay command. Deliveries that arrive together share their statements and their
+ * transaction (group commit, `EventBatchProcessor`); each is answered with its own outcome after its commit.
  */
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { Account } from '../accounts/account.entity.js';
 import {
   InvalidWebhookPayloadError,
   StripeConnectConfigError,
@@ -22,10 +20,12 @@ import {
 import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
-import { EventSyncService } from './event-sync.service.js';
-import { MirrorService } from './mirror.service.js';
-import { STRIPE_EVENT_PREFIX, type StripeConnectEvent } from './on-stripe-event.decorator.js';
-import { StripeEvent } from './stripe-event.entity.js';
+import {
+  EventBatchProcessor,
+  type ClaimedEvent,
+  type EventOutcome,
+} from './event-batch.processor.js';
+import { GroupCommitQueue } from './group-commit.queue.js';
 import {
   PROCESSING_LEASE_SECONDS,
   StripeEventsRepository,
@@ -36,24 +36,23 @@ import { readableEventId, verifyStripeWebhook } from './webhook-signature.js';
 import { WebhookQueueService } from './queue/webhook-queue.service.js';
 
 export type WebhookEndpointKind = 'platform' | 'connect';
-/**
- * `processed`: done now; `duplicate`: done (queued mode: stored) before; `failed`: kept for redelivery; `busy`:
- * another delivery still holds it; `queued`: stored and enqueued for the workers (queued mode).
- */
-export type EventOutcome = 'processed' | 'duplicate' | 'failed' | 'busy' | 'queued';
+export type { EventOutcome };
+
+/** Deliveries per group commit at most, and group commits in flight at once. */
+const GROUP_COMMIT = { maxBatch: 64, maxInFlight: 2 };
+
+/** The answer to a repeat of a delivery this process was handling, once that one is done. */
+function asRepeat(first: EventOutcome): EventOutcome {
+  return first === 'processed' || first === 'duplicate' ? 'duplicate' : first;
+}
 
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
+const UNICODE_ESCAPE = Buffer.from('\\u');
 const WAIT_POLL_MS = 50;
 const WAIT_LIMIT_MS = 25_000;
-/** The claim is renewed this often while its delivery works (a third of the lease). */
-const LEASE_RENEWAL_MS = (PROCESSING_LEASE_SECONDS * 1000) / 3;
 
 function leaseExpired(startedAt: Date): boolean {
   return Date.now() - new Date(startedAt).getTime() > PROCESSING_LEASE_SECONDS * 1000;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 @Injectable()
@@ -61,14 +60,16 @@ export class WebhooksService implements OnModuleInit {
   private readonly logger = new Logger(WebhooksService.name);
   /** Deliveries processing in this process, by event id: concurrent duplicates wait on them. */
   private readonly inflight = new Map<string, Promise<EventOutcome>>();
+  private readonly batches = new GroupCommitQueue<Stripe.Event, EventOutcome | null>(
+    (events) => this.commitGroup(events),
+    GROUP_COMMIT,
+  );
 
   constructor(
     @Inject(STRIPE_CONNECT_OPTIONS) private readonly options: ResolvedStripeConnectOptions,
     @InjectStripeClient() private readonly stripe: Stripe,
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: StripeEventsRepository,
-    private readonly sync: EventSyncService,
-    private readonly mirror: MirrorService,
+    private readonly processor: EventBatchProcessor,
     private readonly queue: WebhookQueueService,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {}
@@ -126,27 +127,48 @@ export class WebhooksService implements OnModuleInit {
     signature: string | undefined,
   ): Promise<{ event: Stripe.Event; outcome: EventOutcome }> {
     // Text PostgreSQL cannot store (NUL, lone surrogates) is made storable, or the event would fail for ever.
-    const event = storableText(this.verify(kind, rawBody, signature));
+    // JSON can only carry either as a `\u` escape (raw bytes decode to U+FFFD): a body without one is storable.
+    const verified = this.verify(kind, rawBody, signature);
+    const event = rawBody.includes(UNICODE_ESCAPE) ? storableText(verified) : verified;
     const outcome = this.queue.queued ? await this.queue.ingest(event) : await this.handle(event);
     this.logger.log(`${event.id} ${event.type} ${event.account ?? 'platform'}: ${outcome}`);
     return { event, outcome };
   }
 
-  /** Stores and claims the event in one statement; a delivery that cannot claim it answers as the holder does. */
-  private async handle(event: Stripe.Event): Promise<EventOutcome> {
+  /**
+   * Stores and claims the event (with the deliveries that arrive beside it: group commit), processes it; a
+   * delivery that cannot claim it answers as the holder does. A second delivery of an event this process is
+   * handling answers as the first one does.
+   */
+  private handle(event: Stripe.Event): Promise<EventOutcome> {
     const running = this.inflight.get(event.id);
-    if (running) return (await running) === 'processed' ? 'duplicate' : 'failed';
-    const owner = randomUUID();
-    const record = await this.events.insertAndClaim(event, owner);
-    if (!record) return this.waitForOther(event.id);
-    return this.track(record, owner);
+    if (running) return running.then(asRepeat);
+    const promise = this.deliver(event).finally(() => {
+      if (this.inflight.get(event.id) === promise) this.inflight.delete(event.id);
+    });
+    this.inflight.set(event.id, promise);
+    return promise;
   }
 
-  private track(record: StripeEvent, owner: string): Promise<EventOutcome> {
-    const promise = this.processClaimed(record, owner).finally(() =>
-      this.inflight.delete(record.id),
-    );
-    this.inflight.set(record.id, promise);
+  private async deliver(event: Stripe.Event): Promise<EventOutcome> {
+    const outcome = await this.batches.submit(event);
+    return outcome ?? this.waitForOther(event.id);
+  }
+
+  /**
+   * One group commit: the waiting deliveries stored, claimed and processed in one transaction. An event not
+   * claimed (processed before, or held by another delivery) answers null.
+   */
+  private commitGroup(events: Stripe.Event[]): Promise<Promise<EventOutcome | null>[]> {
+    return this.processor.receiveBatch(events);
+  }
+
+  private track(claimed: ClaimedEvent): Promise<EventOutcome> {
+    const id = claimed.record.id;
+    const promise = this.processor.processOne(claimed).finally(() => {
+      if (this.inflight.get(id) === promise) this.inflight.delete(id);
+    });
+    if (!this.inflight.has(id)) this.inflight.set(id, promise);
     return promise;
   }
 
@@ -154,83 +176,16 @@ export class WebhooksService implements OnModuleInit {
   private async waitForOther(id: string): Promise<EventOutcome> {
     const deadline = Date.now() + WAIT_LIMIT_MS;
     while (Date.now() < deadline) {
-      const running = this.inflight.get(id);
-      if (running) return (await running) === 'processed' ? 'duplicate' : 'failed';
       const record = await this.events.find(id);
       if (record?.status === 'processed') return 'duplicate';
       if (record && (!record.processingStartedAt || leaseExpired(record.processingStartedAt))) {
         // Released (failed) by the other delivery, or its lease ran out (a crash): this one takes it.
         const owner = randomUUID();
-        if (await this.events.claim(id, owner)) return this.track(record, owner);
+        if (await this.events.claim(id, owner)) return this.processor.processOne({ record, owner });
       }
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
     return 'busy';
-  }
-
-  /**
-   * Processes an event this delivery claimed (`owner`), renewing the claim while the work goes on. Only the
-   * owner completes or fails it; a claim lost meanwhile (taken over after expiry) is left to its new owner.
-   */
-  private async processClaimed(claimed: StripeEvent, owner: string): Promise<EventOutcome> {
-    const id = claimed.id;
-    const renewal = setInterval(() => {
-      this.events.renew(id, owner).then(
-        (held) => {
-          if (!held) this.logger.warn(`${id}: the processing claim was lost to another delivery`);
-        },
-        (error: unknown) =>
-          this.logger.warn(`${id}: renewing the claim failed: ${describe(error)}`),
-      );
-    }, LEASE_RENEWAL_MS);
-    try {
-      const record = claimed.payload ? claimed : await this.events.find(id);
-      if (!record) throw new Error(`Stored event ${id} disappeared`);
-      if (await this.process(record, owner))
-        if (!(await this.events.markProcessed(id, owner)))
-          this.logger.warn(`${id}: processed, but another delivery holds the claim now`);
-      return 'processed';
-    } catch (error) {
-      this.logger.warn(`${id} ${claimed.type}: processing failed: ${describe(error)}`);
-      try {
-        await this.events.markFailed(id, owner, error);
-      } catch (recording) {
-        // The claim stays until its lease expires: the event is claimable again then.
-        this.logger.error(`${id}: recording the failure failed: ${describe(recording)}`);
-      }
-      return 'failed';
-    } finally {
-      clearInterval(renewal);
-    }
-  }
-
-  /**
-   * Sync (recorded on the event, in the sync's transaction, while the claim is held), then listeners. With no
-   * listener for the event, the sync's transaction also completes the claim (one status write): true when the
-   * caller still has to mark the event processed.
-   */
-  private async process(record: StripeEvent, owner: string): Promise<boolean> {
-    const event = record.payload as unknown as Stripe.Event;
-    const name = `${STRIPE_EVENT_PREFIX}.${event.type}`;
-    const emitter = this.emitter!;
-    const listened = emitter.hasListeners(name) || emitter.listenersAny().length > 0;
-    await this.mirror.apply(this.sync.opsFor(event), new Date(event.created * 1000), {
-      livemode: event.livemode,
-      within: async (manager) => {
-        const recorded = listened
-          ? await this.events.recordSync(manager, record.id, owner)
-          : await this.events.recordSyncedAndProcessed(manager, record.id, owner);
-        if (!recorded)
-          throw new Error(`${record.id}: the processing claim was lost to another delivery`);
-      },
-    });
-    if (!listened) return false;
-    const account = event.account
-      ? await this.dataSource.getRepository(Account).findOneBy({ id: event.account })
-      : null;
-    const payload: StripeConnectEvent = { event, object: event.data.object, record, account };
-    await emitter.emitAsync(name, payload);
-    return true;
   }
 
   /** Reprocesses stored events (failed ones by default); processing is idempotent. */
@@ -247,7 +202,7 @@ export class WebhooksService implements OnModuleInit {
     for (const record of selected) {
       const owner = randomUUID();
       const outcome = (await this.events.claim(record.id, owner, { includeProcessed: true }))
-        ? await this.track(record, owner)
+        ? await this.track({ record, owner })
         : 'busy';
       this.logger.log(
         `replay ${record.id} ${record.type} ${record.accountId ?? 'platform'}: ${outcome}`,
