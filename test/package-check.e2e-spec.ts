@@ -110,4 +110,14 @@ describe('the package check', () => {
       expect(result.output).not.toContain(file);
     }
   });
+
+  it('does not take a method named from or import for an import', () => {
+    const result = check('method-calls', {
+      ...wellFormed,
+      'dist/stripe-connect/bytes.js':
+        "export const escape = Buffer.from('\\\\u');\nexport const list = Array.from('abc');\nconst importer = { import: (x) => x };\nimporter.import('lodash');\n",
+    });
+    expect(result.output).not.toContain('bytes.js');
+    expect(result.status).toBe(0);
+  });
 });
