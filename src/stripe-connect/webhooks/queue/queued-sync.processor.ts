@@ -1,7 +1,8 @@
 /**
  * The sync worker's batch: claims the batch's events (one statement, payloads included), coalesces their
  * mirror operations (several snapshots of one object: the newest), writes them with the mirror's guarded
- * writes in one transaction that also records every event's sync, enqueues one job per (event, listener) and
+ * multi-row writes (the inline group commit's `applyBatch`; the one-at-a-time writes when the batch needs a
+ * tie settled, an account fetched or a race retried) in one transaction that also records every event's sync, enqueues one job per (event, listener) and
  * completes the sync jobs, so the batch's effects commit together or not at all. A batch that fails is
  * processed again one event at a time: an event that still fails is kept `failed` with its error and its job
  * is retried with backoff, then dead-lettered.
@@ -137,9 +138,21 @@ export class QueuedSyncProcessor {
     );
     const within = (manager: EntityManager) =>
       this.recordBatch(manager, engine, ordered, owner, jobsOf);
-    if (coalesced.dated.length)
-      await this.mirror.applyDated(coalesced.dated, { livemode: modes[0], within });
-    else await this.dataSource.transaction(within);
+    if (!coalesced.dated.length) await this.dataSource.transaction(within);
+    else {
+      try {
+        // The group commit's multi-row writes (one statement per family for the batch)...
+        await this.mirror.applyBatch(
+          coalesced.dated.map(({ op, at }) => ({ ops: [op], at, livemode: modes[0] })),
+          within,
+        );
+      } catch (error) {
+        // ...unless only Stripe can settle the batch (a same-second tie), an account must be fetched first,
+        // or a write raced another: then the one-at-a-time writes, which handle each of those.
+        this.logger.debug(`batch writes of ${ordered.length} event(s): ${describe(error)}`);
+        await this.mirror.applyDated(coalesced.dated, { livemode: modes[0], within });
+      }
+    }
     return coalesced.dropped;
   }
 
