@@ -96,7 +96,9 @@ try {
       problems.push(`${file}: reads process.env (the package takes options; a CLI or host file?)`);
     }
     if (file.endsWith('.js')) {
-      for (const [, specifier] of text.matchAll(/(?<![.\w$])(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
+      for (const [, specifier] of text.matchAll(
+        /(?<![.\w$])(?:from|import)\s*\(?\s*'([^'.][^']*)'/g,
+      )) {
         const name = specifier.startsWith('@')
           ? specifier.split('/').slice(0, 2).join('/')
           : specifier.split('/')[0];
@@ -105,7 +107,9 @@ try {
         }
       }
       // An optional peer is absent for most users: only a dynamic import() of it may appear.
-      for (const [, specifier] of text.matchAll(/(?:(?<![.\w$])from\s*|^\s*import\s+)'([^'.][^']*)'/gm)) {
+      for (const [, specifier] of text.matchAll(
+        /(?:(?<![.\w$])from\s*|^\s*import\s+)'([^'.][^']*)'/gm,
+      )) {
         const name = specifier.startsWith('@')
           ? specifier.split('/').slice(0, 2).join('/')
           : specifier.split('/')[0];
