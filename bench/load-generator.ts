@@ -21,7 +21,8 @@ export interface LoadResult {
 
 const signer = new Stripe('sk_test_bench_signer', { telemetry: false });
 
-function post(
+/** One signed delivery: its HTTP status and body. */
+export function postSigned(
   agent: http.Agent,
   url: URL,
   payload: string,
@@ -78,7 +79,7 @@ export async function drive(
       let outcome: string;
       let body: string;
       try {
-        const answer = await post(agent, url, delivery.payload, options.secret);
+        const answer = await postSigned(agent, url, delivery.payload, options.secret);
         outcome = answer.status >= 200 && answer.status < 300 ? 'ok' : String(answer.status);
         body = answer.body;
       } catch (error) {

@@ -9,10 +9,9 @@
 import http from 'node:http';
 import { loadavg } from 'node:os';
 import pg from 'pg';
-import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
-import { quantile } from './load-generator.js';
+import { postSigned, quantile } from './load-generator.js';
 import { BackendCpu } from './pg-backends.js';
 import { drainQueue } from './queued-drain.js';
 import { BenchServer } from './server-process.js';
@@ -30,7 +29,6 @@ export interface QueuedLagOptions {
 }
 
 const SECRET = 'whsec_bench_connect_endpoint';
-const signer = new Stripe('sk_test_bench_signer', { telemetry: false });
 
 interface Offered {
   sentAt: Map<string, number>;
@@ -41,29 +39,9 @@ interface Offered {
   seconds: number;
 }
 
-function post(agent: http.Agent, url: URL, payload: string): Promise<number> {
-  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(payload),
-          'Stripe-Signature': signature,
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(payload);
-  });
+/** One signed delivery's HTTP status (the body, a few bytes, is read and dropped). */
+async function post(agent: http.Agent, url: URL, payload: string): Promise<number> {
+  return (await postSigned(agent, url, payload, SECRET)).status;
 }
 
 /** Sends `deliveries` on schedule (`rate` per second), round robin over `endpoints`. */

@@ -94,39 +94,8 @@ export class StripeEventsRepository {
   }
 
   /**
-   * Stores a verified event once and claims it for `owner` in the same statement: a new event is inserted
-   * claimed; a stored one is claimed when not processed and no live lease is held by another delivery (an
-   * expired lease is taken over). Answers the claimed row (without its payload: the caller holds the event),
-   * or null when the event is processed or held by another delivery. Counts the attempt.
-   */
-  async insertAndClaim(event: Stripe.Event, owner: string): Promise<StripeEvent | null> {
-    const rows = rowsOf<ClaimedRow>(
-      await this.events.manager.query(
-        `INSERT INTO "stripe_events" AS "e" ("id", "type", "account_id", "livemode", "api_version",
-           "stripe_created_at", "payload", "status", "attempts", "processing_started_at", "processing_owner")
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 1, now(), $8)
-         ON CONFLICT ("id") DO UPDATE SET "processing_started_at" = now(),
-           "processing_owner" = EXCLUDED."processing_owner", "attempts" = "e"."attempts" + 1, "updated_at" = now()
-         WHERE "e"."status" <> 'processed' AND ("e"."processing_started_at" IS NULL
-           OR "e"."processing_started_at" < now() - interval '${PROCESSING_LEASE_SECONDS} seconds')
-         RETURNING ${CLAIMED_COLUMNS}`,
-        [
-          event.id,
-          event.type,
-          event.account ?? null,
-          event.livemode,
-          event.api_version ?? null,
-          new Date(event.created * 1000),
-          JSON.stringify(event),
-          owner,
-        ],
-      ),
-    );
-    return rows.length ? recordOf(rows[0], event) : null;
-  }
-
-  /**
-   * `insertAndClaim` of several deliveries in one statement (rows in id order; a repeated id counts once, for
+   * Stores and claims several deliveries in one statement (a claim of an event already stored is taken when it is
+   * not processed and no live lease holds it) (rows in id order; a repeated id counts once, for
    * its first owner). Answers the claimed rows by event id; an event missing from the answer is processed or
    * held by another delivery.
    */
