@@ -113,6 +113,12 @@ const isForeignKeyViolation = (error: unknown) => sqlStateOf(error) === '23503';
  * Run again, the write finds the committed row and takes the guarded update path.
  */
 const isUniqueViolation = (error: unknown) => sqlStateOf(error) === '23505';
+/**
+ * `deadlock_detected`: two instances' transactions took row locks of the same objects in different orders (a
+ * group commit's multi-row statements beside another's single write); PostgreSQL rolled this one back whole, so
+ * it is run again like an insert race.
+ */
+const isDeadlock = (error: unknown) => sqlStateOf(error) === '40P01';
 const MAX_INSERT_RACES = 3;
 
 @Injectable()
@@ -194,7 +200,7 @@ export class MirrorService {
           await this.ensureAccounts(planned.map((d) => d.op));
           continue;
         }
-        if (isUniqueViolation(error) && races < MAX_INSERT_RACES) {
+        if ((isUniqueViolation(error) || isDeadlock(error)) && races < MAX_INSERT_RACES) {
           races += 1;
           attempt -= 1;
           continue;
