@@ -4,7 +4,7 @@
  * PostgreSQL, whatever database the rest of the run uses.
  */
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,8 @@ export interface PrivatePostgres {
   /** Stops the server at once (as a crash would: `-m immediate`) and starts it again. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** How many times the server has reported a deadlock (its log's `deadlock detected`), since it started. */
+  deadlocks(): Promise<number>;
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
@@ -77,6 +79,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       await stopNow();
       await start();
     },
+    deadlocks: async () =>
+      (await readFile(join(dir, 'server.log'), 'utf8')).split('ERROR:  deadlock detected').length -
+      1,
     stop: async () => {
       await stopNow().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });

@@ -48,7 +48,10 @@ export interface DatedOp {
 export interface ApplyOptions {
   /** Stripe's mode of the objects (the event's `livemode`); default: the mode of the secret key. */
   livemode?: boolean;
-  /** More work inside the same transaction, after the writes (e.g. recording the sync on the event). */
+  /**
+   * More work inside the same transaction (e.g. recording the sync on the event), run FIRST, before the
+   * writes: every path locks its events' rows before the objects' rows, so transactions never wait in a cycle.
+   */
   within?: (manager: EntityManager) => Promise<void>;
 }
 
@@ -185,12 +188,12 @@ export class MirrorService {
       const ties: number[] = [];
       try {
         await this.dataSource.transaction(async (manager) => {
+          await options.within?.(manager);
           for (const [index, { op, at, fresh }] of planned.entries()) {
             if ((await this.write(manager, op, at, { fresh, livemode })) === 'tie')
               ties.push(index);
           }
           if (ties.length) throw new SnapshotTie();
-          await options.within?.(manager);
         });
         return;
       } catch (error) {
@@ -222,7 +225,7 @@ export class MirrorService {
   }
 
   /**
-   * Writes the operations of several stored events (a group commit) in ONE transaction, then `within` in it
+   * Writes the operations of several stored events (a group commit) in ONE transaction, after `within` in it
    * (their text is storable: PostgreSQL stored their payloads):
    * several states of one object come down to the newest, the rest is written in lock order, accounts and
    * customers as one multi-row statement per family. Work that needs Stripe (listing external accounts,
@@ -251,8 +254,9 @@ export class MirrorService {
       await this.ensureAccounts(planned.map((d) => d.op));
     await this.dataSource.transaction(async (manager) => {
       const wanted = options.first ? await options.first(manager) : null;
-      await this.writeBatch(manager, wanted ? planned.filter((d) => wanted[d.entry]) : planned);
+      // The events' rows before the objects' (as in applyDated).
       await within(manager);
+      await this.writeBatch(manager, wanted ? planned.filter((d) => wanted[d.entry]) : planned);
     });
   }
 

@@ -228,6 +228,8 @@ export class StripeEventsRepository {
     manager: EntityManager,
     claims: { id: string; owner: string; processed: boolean }[],
   ): Promise<number> {
+    // In id order, as the claims lock them (no two transactions wait on each other's events in a cycle).
+    const sorted = [...claims].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const when = (then: string, otherwise: string) =>
       `CASE WHEN "c"."done" THEN ${then} ELSE "e"."${otherwise}" END`;
     const rows = rowsOf(
@@ -239,7 +241,7 @@ export class StripeEventsRepository {
          FROM unnest($1::text[], $2::text[], $3::boolean[]) AS "c"("id", "owner", "done")
          WHERE "e"."id" = "c"."id" AND "e"."processing_owner" = "c"."owner"
          RETURNING "e"."id"`,
-        [claims.map((c) => c.id), claims.map((c) => c.owner), claims.map((c) => c.processed)],
+        [sorted.map((c) => c.id), sorted.map((c) => c.owner), sorted.map((c) => c.processed)],
       ),
     );
     return rows.length;
