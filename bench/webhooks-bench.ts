@@ -19,7 +19,7 @@ import { formatSummary, readProfile, summariseProfile } from './cpu-profile.js';
 import { drive, quantile } from './load-generator.js';
 import { BackendCpu } from './pg-backends.js';
 import { drainQueue } from './queued-drain.js';
-import { BenchServer, type ServerKind } from './server-process.js';
+import { BenchServer, type ServerKind, type ServerWarnings } from './server-process.js';
 import {
   makeTemplates,
   planDeliveries,
@@ -75,6 +75,8 @@ interface RunResult {
   pgCpuMs: number | null;
   /** Queued mode: seconds the workers took after the last answer to process every stored event. */
   drainSeconds?: number;
+  /** What the server logged at WARN or ERROR during the run. */
+  warnings: ServerWarnings;
 }
 
 const SECRET = 'whsec_bench_connect_endpoint';
@@ -224,6 +226,7 @@ async function runOnce(
       stats,
       pgCpuMs,
       drainSeconds: drain?.seconds,
+      warnings: child.warnings,
     };
   } finally {
     await child?.stop();
@@ -393,6 +396,12 @@ export async function benchWebhooks(options: WebhookBenchOptions): Promise<void>
                 ? ''
                 : `; processed ${result.drainSeconds.toFixed(1)} s after the last answer`),
           );
+          if (result.warnings.count) {
+            console.log(
+              `    the server logged ${result.warnings.count} warning(s) or error(s); first:`,
+            );
+            for (const warning of result.warnings.first) console.log(`      ${warning}`);
+          }
           results.push(result);
         }
       }
