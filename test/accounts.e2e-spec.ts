@@ -294,6 +294,17 @@ describe('custom account onboarding', () => {
     expect((await get('?offset=10').expect(400)).body.errors).toHaveProperty('offset');
     const unknownCursor = await get('?startingAfter=acct_nope').expect(400);
     expect(unknownCursor.body.errors).toHaveProperty('startingAfter');
+    // An owner's cursor is looked up among their own accounts only: someone else's account answers exactly
+    // as an id that does not exist, so a cursor cannot tell an owner which ids exist.
+    const someoneElses = all.find((a) => a.userId !== 'seller-1')!;
+    const probe = await get(`?startingAfter=${someoneElses.id}`, seller).expect(400);
+    const nothing = await get('?startingAfter=acct_nope', seller).expect(400);
+    expect(probe.body.errors.startingAfter).toEqual([
+      `No such object in this list: ${someoneElses.id}`,
+    ]);
+    expect(nothing.body.errors.startingAfter).toEqual(['No such object in this list: acct_nope']);
+    const own = all.find((a) => a.userId === 'seller-1')!;
+    expect((await get(`?startingAfter=${own.id}`, seller).expect(200)).body.data).toEqual([]);
   });
 
   it('adds bank accounts to a custom account by its country’s rules, and lists them', async () => {

@@ -130,6 +130,7 @@ export class AccountsRepository {
     const query = this.dataSource.getRepository(Account).createQueryBuilder('a');
     if (filter.userId !== undefined)
       query.andWhere('a.user_id = :userId', { userId: filter.userId });
+    const scope = query.clone();
     if (filter.type) query.andWhere('a.type = :type', { type: filter.type });
     if (filter.status === 'active')
       query.andWhere(
@@ -141,7 +142,7 @@ export class AccountsRepository {
       );
     else if (filter.status === 'disconnected')
       query.andWhere('(NOT a.authorized OR a.deleted_at IS NOT NULL)');
-    const page = await pageOf(query, filter);
+    const page = await pageOf(query, filter, { scope });
     if (page.data.length) {
       const externals = await this.dataSource
         .getRepository(ExternalAccount)

@@ -51,9 +51,10 @@ export class ChargesRepository {
         { account: filter.account },
       );
     }
+    const scope = query.clone();
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.customer) query.andWhere('c.customer_id = :customer', { customer: filter.customer });
-    return pageOf(query, filter);
+    return pageOf(query, filter, { scope });
   }
 
   listRefunds(filter: RefundListFilter): Promise<Page<Refund>> {
@@ -70,16 +71,18 @@ export class ChargesRepository {
         { account: filter.account },
       );
     }
+    const scope = query.clone();
     if (filter.status) query.andWhere('r.status = :status', { status: filter.status });
     if (filter.charge) query.andWhere('r.payment_intent_id = :charge', { charge: filter.charge });
-    return pageOf(query, filter);
+    return pageOf(query, filter, { scope });
   }
 
   listApplicationFees(filter: ApplicationFeeListFilter): Promise<Page<ApplicationFee>> {
     const query = this.dataSource.getRepository(ApplicationFee).createQueryBuilder('f');
     if (filter.account) query.andWhere('f.account_id = :account', { account: filter.account });
+    const scope = query.clone();
     if (filter.refunded !== undefined)
       query.andWhere('f.refunded = :refunded', { refunded: filter.refunded });
-    return pageOf(query, filter);
+    return pageOf(query, filter, { scope });
   }
 }

@@ -39,23 +39,27 @@ export function pageRequestOf(query: {
 
 /**
  * Runs `query` as one page, newest first by `(orderColumn, id)`: the rows strictly after the cursor's row in
- * that order, at most `limit`, and `hasMore`. The cursor is an id of the same table; an unknown one is a 400
- * on `startingAfter`. `orderColumn` is a column name of the table (`created_at`, `received_at`).
+ * that order, at most `limit`, and `hasMore`. The cursor must be a row of `scope` (the rows the caller may
+ * see, before the list's own filters; the whole table when not given): any other id is a 400 on
+ * `startingAfter`, whether or not it exists, so that a cursor tells nobody of rows they cannot see.
+ * `orderColumn` is a column name of the table (`created_at`, `received_at`).
  */
 export async function pageOf<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   page: PageRequest,
-  orderColumn = 'created_at',
+  options: { orderColumn?: string; scope?: SelectQueryBuilder<T> } = {},
 ): Promise<Page<T>> {
   const alias = query.alias;
   const table = query.expressionMap.mainAlias!.metadata.tablePath;
+  const orderColumn = options.orderColumn ?? 'created_at';
   const column = `"${alias}"."${orderColumn}"`;
   if (page.startingAfter) {
-    const found = await query.connection
-      .createQueryBuilder()
+    const lookup = options.scope
+      ? options.scope.clone().andWhere(`"${alias}"."id" = :cursor`)
+      : query.connection.createQueryBuilder().from(table, alias).where(`"${alias}"."id" = :cursor`);
+    const found = await lookup
       .select('1')
-      .from(table, 'cursor')
-      .where('cursor.id = :cursor', { cursor: page.startingAfter })
+      .setParameter('cursor', page.startingAfter)
       .getRawOne<Record<string, unknown>>();
     if (!found) {
       throw new FormValidationError({

@@ -86,6 +86,6 @@ export class CustomersRepository {
     else if (filter.account)
       query.andWhere('cu.account_id = :account', { account: filter.account });
     else query.andWhere('cu.account_id IS NOT NULL');
-    return pageOf(query, filter);
+    return pageOf(query, filter, { scope: query.clone() });
   }
 }

@@ -39,17 +39,19 @@ export class TransfersRepository {
     const query = this.dataSource.getRepository(Transfer).createQueryBuilder('t');
     if (filter.account)
       query.andWhere('t.destination_account_id = :account', { account: filter.account });
+    const scope = query.clone();
     if (filter.transferGroup)
       query.andWhere('t.transfer_group = :group', { group: filter.transferGroup });
     if (filter.reversed !== undefined)
       query.andWhere('t.reversed = :reversed', { reversed: filter.reversed });
-    return pageOf(query, filter);
+    return pageOf(query, filter, { scope });
   }
 
   listPayouts(filter: PayoutListFilter): Promise<Page<Payout>> {
     const query = this.dataSource.getRepository(Payout).createQueryBuilder('p');
     if (filter.account) query.andWhere('p.account_id = :account', { account: filter.account });
+    const scope = query.clone();
     if (filter.status) query.andWhere('p.status = :status', { status: filter.status });
-    return pageOf(query, filter);
+    return pageOf(query, filter, { scope });
   }
 }

@@ -22,7 +22,7 @@ export class EventLogRepository {
     if (filter.status) query.andWhere('e.status = :status', { status: filter.status });
     if (filter.type) query.andWhere('e.type = :type', { type: filter.type });
     if (filter.account) query.andWhere('e.account_id = :account', { account: filter.account });
-    const page = await pageOf(query, filter, 'received_at');
+    const page = await pageOf(query, filter, { orderColumn: 'received_at' });
     await this.attachErrors(page.data);
     return page;
   }
