@@ -5,6 +5,7 @@ import { Brackets, type EntityManager, type Repository } from 'typeorm';
 import { EventProcessingError } from './event-processing-error.entity.js';
 import { rowsOf } from '../common/mirror-writer.js';
 import { StripeEvent, type StripeEventStatus } from './stripe-event.entity.js';
+import { eventJsonText } from './webhook-signature.js';
 
 /** How long a delivery may hold an event before another may take it over (a crashed process). */
 export const PROCESSING_LEASE_SECONDS = 120;
@@ -121,7 +122,7 @@ export class StripeEventsRepository {
         event.livemode,
         event.api_version ?? null,
         new Date(event.created * 1000),
-        JSON.stringify(event),
+        eventJsonText(event),
       );
       const p = (n: number) => `$${base + n}`;
       const state = done

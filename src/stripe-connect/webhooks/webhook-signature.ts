@@ -99,13 +99,26 @@ export function verifyStripeWebhook(
       `The signature timestamp is more than ${toleranceSeconds} seconds old`,
       'stale_timestamp',
     );
+  const text = rawBody.toString('utf8');
   let body: unknown;
   try {
-    body = JSON.parse(rawBody.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new InvalidWebhookPayloadError('The body is not JSON', 'not_json');
   }
   if (!isEvent(body))
     throw new InvalidWebhookPayloadError('The body is not a Stripe event', 'not_an_event');
+  verifiedText.set(body, text);
   return body;
+}
+
+/** The JSON text each verified event was parsed from (until the event is collected). */
+const verifiedText = new WeakMap<object, string>();
+
+/**
+ * The event as JSON text, for storing it: the verified body's own text when `event` is what it parsed to
+ * (the same document; no second serialization), else the event serialized.
+ */
+export function eventJsonText(event: Stripe.Event): string {
+  return verifiedText.get(event) ?? JSON.stringify(event);
 }
