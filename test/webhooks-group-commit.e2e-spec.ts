@@ -264,8 +264,33 @@ describe('webhooks: group commit', () => {
     expect(await Promise.all(await processor.receiveBatch(group))).toEqual(
       Array(3).fill('processed'),
     );
-    for (const event of group)
-      expect(await stored(event.id)).toMatchObject({ status: 'processed', attempts: 1 });
+    for (const event of group) {
+      // Without listeners the event is stored in its final state, in the transaction of its sync.
+      const row = await stored(event.id);
+      expect(row).toMatchObject({
+        status: 'processed',
+        attempts: 1,
+        processingOwner: null,
+        processingStartedAt: null,
+        lastError: null,
+      });
+      expect(row!.syncedAt).toEqual(row!.processedAt);
+    }
+
+    // The failed one, redelivered once its account exists, is claimed again and written processed.
+    await db
+      .getRepository(Account)
+      .insert({ id: 'acct_group_receive_unknown', livemode: false, type: 'custom' });
+    expect(await Promise.all(await processor.receiveBatch([orphan, group[0]]))).toEqual([
+      'processed',
+      null,
+    ]);
+    expect(await stored(orphan.id)).toMatchObject({
+      status: 'processed',
+      attempts: 2,
+      lastError: null,
+      processingOwner: null,
+    });
   });
 
   it('keeps the edges of the webhook routes on the lean path: body limit, bad JSON, query strings, other methods', async () => {

@@ -54,6 +54,7 @@ import { webhookQueueProviders } from './webhooks/queue/webhook-queue.providers.
 import { WebhookQueueService } from './webhooks/queue/webhook-queue.service.js';
 import { WebhookQueueController } from './webhooks/queue/webhook-queue.controller.js';
 import { WebhooksFastPath } from './webhooks/webhooks.fast-path.middleware.js';
+import { WebhooksServerIntake } from './webhooks/webhooks.server-intake.js';
 import { EventBatchProcessor } from './webhooks/event-batch.processor.js';
 import {
   STRIPE_CLIENT,
@@ -117,6 +118,7 @@ const resolvedOptionsProvider: Provider = {
     MirrorService,
     EventBatchProcessor,
     WebhooksService,
+    WebhooksServerIntake,
     ...webhookQueueProviders,
     AccountsRepository,
     AccountsService,
@@ -169,8 +171,9 @@ export class StripeConnectModule extends ConfigurableModuleClass implements Nest
   }
 
   /**
-   * The webhook routes' lean path first (webhooks.fast-path.middleware.ts); security headers (helmet) on the
-   * library's REST routes, unless `securityHeaders: false`.
+   * The webhook routes' lean path first (webhooks.fast-path.middleware.ts: the `'express'` intake, and what the
+   * `'server'` intake of webhooks.server-intake.ts passes on); security headers (helmet) on the library's REST
+   * routes, unless `securityHeaders: false`.
    */
   configure(consumer: MiddlewareConsumer): void {
     consumer

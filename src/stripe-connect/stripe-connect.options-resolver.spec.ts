@@ -69,6 +69,26 @@ describe('resolveStripeConnectOptions', () => {
     ]);
   });
 
+  it('takes webhook deliveries on the server by default, with a 100 kB body limit; refuses other values', () => {
+    expect(resolveStripeConnectOptions(valid)).toMatchObject({
+      webhookIntake: 'server',
+      webhookBodyLimit: 102_400,
+    });
+    expect(
+      resolveStripeConnectOptions({
+        ...valid,
+        webhookIntake: 'express',
+        webhookBodyLimit: 1_000_000,
+      }),
+    ).toMatchObject({ webhookIntake: 'express', webhookBodyLimit: 1_000_000 });
+    const problems = problemsOf({
+      ...valid,
+      webhookIntake: 'fastify' as never,
+      webhookBodyLimit: 0.5,
+    });
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['webhookIntake', 'webhookBodyLimit']);
+  });
+
   it('starts without Stripe only when asked explicitly, with a reason', () => {
     expect(resolveStripeConnectOptions({ withoutStripe: { reason: 'offline' } }).stripe).toEqual({
       available: false,

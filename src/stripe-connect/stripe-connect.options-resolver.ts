@@ -10,6 +10,8 @@ import { resolveWebhookProcessing } from './webhooks/queue/webhook-processing.op
 
 const STRIPE_KEY = /^(sk|rk)_(test|live)_\w+$/;
 const DEFAULT_API_BASE = 'https://api.stripe.com';
+/** body-parser's default limit (100 kB), which the `'express'` intake gets from the host's JSON parser. */
+const DEFAULT_WEBHOOK_BODY_LIMIT = 100 * 1024;
 
 interface JwtLikeUser {
   sub?: unknown;
@@ -62,11 +64,18 @@ export function resolveStripeConnectOptions(
   }
   if (options.securityHeaders !== undefined && typeof options.securityHeaders !== 'boolean')
     problems.push('securityHeaders must be true or false');
+  if (options.webhookIntake !== undefined && !['server', 'express'].includes(options.webhookIntake))
+    problems.push("webhookIntake must be 'server' or 'express'");
+  const { webhookBodyLimit = DEFAULT_WEBHOOK_BODY_LIMIT } = options;
+  if (!Number.isInteger(webhookBodyLimit) || webhookBodyLimit < 1)
+    problems.push('webhookBodyLimit must be a positive integer (bytes)');
   const common = {
     getUser,
     rateLimit,
     securityHeaders: options.securityHeaders !== false,
     webhookProcessing: resolveWebhookProcessing(options.webhookProcessing, problems),
+    webhookIntake: options.webhookIntake ?? 'server',
+    webhookBodyLimit,
   };
 
   const url = (name: 'publicUrl' | 'onboardingReturnUrl'): URL | null => {

@@ -60,6 +60,16 @@ export interface StripeConnectModuleOptions {
    * through pg-boss; PostgreSQL only, refused at start on PGlite). See the README's "Queued mode".
    */
   webhookProcessing?: WebhookProcessingOptions;
+  /**
+   * Where the two webhook routes take their deliveries. `'server'` (default): on the HTTP server, before Express
+   * (the library reads the body with `webhookBodyLimit`, verifies and answers it; the host's middleware, global
+   * guards and interceptors do not see deliveries, and Express does no work for them). `'express'`: through
+   * Express, the host's body parser (its size limit) and middleware, then the library's middleware. See the
+   * README's "How a delivery reaches the library".
+   */
+  webhookIntake?: 'server' | 'express';
+  /** Largest webhook body the `'server'` intake reads, in bytes (413 above); default 102 400 (100 kB). */
+  webhookBodyLimit?: number;
 }
 
 /** The options after validation, with defaults applied. */
@@ -80,6 +90,8 @@ export interface ResolvedStripeConnectOptions {
   rateLimit: { limit: number; ttlMs: number } | null;
   securityHeaders: boolean;
   webhookProcessing: ResolvedWebhookProcessing;
+  webhookIntake: 'server' | 'express';
+  webhookBodyLimit: number;
   onboarding: {
     publicUrl: URL | null;
     returnUrl: URL | null;

@@ -36,7 +36,8 @@ export type WebhookRejectionReason =
   | 'empty_body'
   | 'unsupported_content_type'
   | 'not_json'
-  | 'not_an_event';
+  | 'not_an_event'
+  | 'payload_too_large';
 
 /** A webhook delivery whose signature does not verify (or has none): 400, nothing stored. */
 export class WebhookSignatureError extends StripeConnectError {

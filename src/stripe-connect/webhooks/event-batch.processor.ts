@@ -92,15 +92,21 @@ export class EventBatchProcessor {
           livemode: event.livemode,
         })),
         async (manager) => {
+          // Events without listeners were claimed in their final state; the others record their sync.
           const claims = deliveries.flatMap(({ event }, index) => {
-            const claim = claimed.get(event.id);
-            return claim ? [{ id: event.id, owner: claim.owner, processed: !listened[index] }] : [];
+            const claim = listened[index] && claimed.get(event.id);
+            return claim ? [{ id: event.id, owner: claim.owner, processed: false }] : [];
           });
           if (claims.length) await this.events.recordSyncMany(manager, claims);
         },
         {
           first: async (manager) => {
-            claimed = await this.events.insertAndClaimMany(deliveries, manager);
+            // In this transaction, which commits only with every claimed event synced: an event no listener
+            // waits for is stored processed at once (one row version), the others claimed for their listeners.
+            claimed = await this.events.insertAndClaimMany(
+              deliveries.map((delivery, index) => ({ ...delivery, done: !listened[index] })),
+              manager,
+            );
             return deliveries.map(({ event }) => claimed.has(event.id));
           },
         },

@@ -41,18 +41,37 @@ describe('GroupCommitQueue', () => {
     const queue = new GroupCommitQueue(run, { maxBatch: 2, maxInFlight: 2 });
     const answers = [1, 2, 3, 4, 5, 6, 7].map((item) => queue.submit(item));
     await settle();
-    expect(batches.map((b) => b.items)).toEqual([[1], [2]]);
+    expect(batches.map((b) => b.items)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     batches[1].finish();
     await settle();
-    expect(batches.map((b) => b.items)).toEqual([[1], [2], [3, 4]]);
+    expect(batches.map((b) => b.items)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     batches[0].finish();
     await settle();
-    expect(batches.map((b) => b.items)).toEqual([[1], [2], [3, 4], [5, 6]]);
+    expect(batches.map((b) => b.items)).toEqual([[1, 2], [3, 4], [5, 6], [7]]);
     batches[2].finish();
     batches[3].finish();
-    await settle();
-    batches[4].finish();
     expect(await Promise.all(answers)).toEqual([1, 2, 3, 4, 5, 6, 7].map((i) => `done ${i}`));
+  });
+
+  it('puts items submitted in one turn of the event loop into one batch, even with a free slot', async () => {
+    const { batches, run } = controlled();
+    const queue = new GroupCommitQueue(run, { maxBatch: 64, maxInFlight: 2 });
+    const answers = [1, 2, 3].map((item) => queue.submit(item));
+    await settle();
+    expect(batches.map((b) => b.items)).toEqual([[1, 2, 3]]);
+    const later = queue.submit(4);
+    await settle();
+    expect(batches.map((b) => b.items)).toEqual([[1, 2, 3], [4]]);
+    batches[0].finish();
+    batches[1].finish();
+    expect(await Promise.all([...answers, later])).toEqual([1, 2, 3, 4].map((i) => `done ${i}`));
   });
 
   it('rejects every item of a failed batch and keeps serving the next ones', async () => {

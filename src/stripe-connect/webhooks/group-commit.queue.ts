@@ -1,7 +1,9 @@
 /**
  * Group commit: items submitted while earlier batches are in flight wait, and the next batch takes everything
- * waiting (up to `maxBatch`) as soon as a slot frees (at most `maxInFlight` batches at a time). An idle queue
- * starts a batch at once, so a lone item waits for nothing. Pure scheduling: `run` does the work.
+ * waiting (up to `maxBatch`) as soon as a slot frees (at most `maxInFlight` batches at a time). A queue with a
+ * free slot starts a batch once the current turn of the event loop has handed over what it read
+ * (`setImmediate`): the deliveries read together go together instead of the first one alone, and a lone item
+ * waits for nothing else. Pure scheduling: `run` does the work.
  */
 export interface GroupCommitLimits {
   /** Items per batch at most. */
@@ -19,6 +21,7 @@ interface Waiting<T, R> {
 export class GroupCommitQueue<T, R> {
   private readonly waiting: Waiting<T, R>[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   /**
    * `run` takes a batch and resolves when its slot may be reused, with one promise per item (in order) that
@@ -35,7 +38,12 @@ export class GroupCommitQueue<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      this.drain();
+      if (this.scheduled || this.inFlight >= this.limits.maxInFlight) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.drain();
+      });
     });
   }
 

@@ -5,6 +5,7 @@ import { Brackets, type EntityManager, type Repository } from 'typeorm';
 import { EventProcessingError } from './event-processing-error.entity.js';
 import { rowsOf } from '../common/mirror-writer.js';
 import { StripeEvent, type StripeEventStatus } from './stripe-event.entity.js';
+import { eventJsonText } from './webhook-signature.js';
 
 /** How long a delivery may hold an event before another may take it over (a crashed process). */
 export const PROCESSING_LEASE_SECONDS = 120;
@@ -98,17 +99,21 @@ export class StripeEventsRepository {
    * not processed and no live lease holds it) (rows in id order; a repeated id counts once, for
    * its first owner). Answers the claimed rows by event id; an event missing from the answer is processed or
    * held by another delivery.
+   *
+   * A delivery marked `done` is written, when claimed, in its final state (`processed`, synced, no claim held):
+   * only for a claim made inside the transaction that also writes its sync and commits only when that sync
+   * succeeded, with no listener to run after it. One row version instead of a claim and then a status write.
    */
   async insertAndClaimMany(
-    deliveries: { event: Stripe.Event; owner: string }[],
+    deliveries: { event: Stripe.Event; owner: string; done?: boolean }[],
     manager: EntityManager = this.events.manager,
   ): Promise<Map<string, { record: StripeEvent; owner: string }>> {
-    const firsts = new Map<string, { event: Stripe.Event; owner: string }>();
+    const firsts = new Map<string, { event: Stripe.Event; owner: string; done?: boolean }>();
     for (const delivery of deliveries)
       if (!firsts.has(delivery.event.id)) firsts.set(delivery.event.id, delivery);
     const unique = [...firsts.values()].sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
     const parameters: unknown[] = [];
-    const tuples = unique.map(({ event, owner }) => {
+    const tuples = unique.map(({ event, owner, done }) => {
       const base = parameters.length;
       parameters.push(
         event.id,
@@ -117,19 +122,26 @@ export class StripeEventsRepository {
         event.livemode,
         event.api_version ?? null,
         new Date(event.created * 1000),
-        JSON.stringify(event),
-        owner,
+        eventJsonText(event),
       );
       const p = (n: number) => `$${base + n}`;
-      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamptz, ${p(7)}::jsonb, 'pending', 1, now(), ${p(8)})`;
+      const state = done
+        ? `'processed', 1, NULL, NULL, now(), now()`
+        : `'pending', 1, now(), $${parameters.push(owner)}, NULL, NULL`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::timestamptz, ${p(7)}::jsonb, ${state})`;
     });
     const rows = rowsOf<ClaimedRow & { id: string }>(
       await manager.query(
         `INSERT INTO "stripe_events" AS "e" ("id", "type", "account_id", "livemode", "api_version",
-           "stripe_created_at", "payload", "status", "attempts", "processing_started_at", "processing_owner")
+           "stripe_created_at", "payload", "status", "attempts", "processing_started_at", "processing_owner",
+           "processed_at", "synced_at")
          VALUES ${tuples.join(', ')}
-         ON CONFLICT ("id") DO UPDATE SET "processing_started_at" = now(),
-           "processing_owner" = EXCLUDED."processing_owner", "attempts" = "e"."attempts" + 1, "updated_at" = now()
+         ON CONFLICT ("id") DO UPDATE SET "processing_started_at" = EXCLUDED."processing_started_at",
+           "processing_owner" = EXCLUDED."processing_owner", "attempts" = "e"."attempts" + 1, "updated_at" = now(),
+           "status" = CASE WHEN EXCLUDED."status" = 'processed' THEN EXCLUDED."status" ELSE "e"."status" END,
+           "processed_at" = COALESCE(EXCLUDED."processed_at", "e"."processed_at"),
+           "synced_at" = COALESCE(EXCLUDED."synced_at", "e"."synced_at"),
+           "last_error" = CASE WHEN EXCLUDED."status" = 'processed' THEN NULL ELSE "e"."last_error" END
          WHERE "e"."status" <> 'processed' AND ("e"."processing_started_at" IS NULL
            OR "e"."processing_started_at" < now() - interval '${PROCESSING_LEASE_SECONDS} seconds')
          RETURNING "id", ${CLAIMED_COLUMNS}`,

@@ -17,7 +17,6 @@ import {
   WebhookSignatureError,
   type WebhookRejectionReason,
 } from '../common/stripe-connect.errors.js';
-import { InjectStripeClient } from '../stripe/inject-stripe-client.decorator.js';
 import { STRIPE_CONNECT_OPTIONS } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
 import {
@@ -67,7 +66,6 @@ export class WebhooksService implements OnModuleInit {
 
   constructor(
     @Inject(STRIPE_CONNECT_OPTIONS) private readonly options: ResolvedStripeConnectOptions,
-    @InjectStripeClient() private readonly stripe: Stripe,
     private readonly events: StripeEventsRepository,
     private readonly processor: EventBatchProcessor,
     private readonly queue: WebhookQueueService,
@@ -95,13 +93,7 @@ export class WebhooksService implements OnModuleInit {
         ? this.options.stripe.webhookSecrets
         : this.options.stripe.connectWebhookSecrets;
     try {
-      return verifyStripeWebhook(
-        this.stripe,
-        secrets,
-        rawBody,
-        signature,
-        SIGNATURE_TOLERANCE_SECONDS,
-      );
+      return verifyStripeWebhook(secrets, rawBody, signature, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
       if (error instanceof WebhookSignatureError || error instanceof InvalidWebhookPayloadError)
         this.rejected(kind, error.reason, readableEventId(rawBody));
