@@ -27,6 +27,8 @@ import {
   type QueueEngine,
   type QueueJob,
 } from './pg-boss.loader.js';
+import { randomUUID } from 'node:crypto';
+import { QueuedEventsRepository, type ClaimedEvent } from './queued-events.repository.js';
 import { QueuedIngestService, type IngestOutcome } from './queued-ingest.service.js';
 import { QueuedListenersProcessor } from './queued-listeners.processor.js';
 import { QueuedSyncProcessor } from './queued-sync.processor.js';
@@ -47,7 +49,8 @@ type QueuedOptions = Extract<ResolvedStripeConnectOptions['webhookProcessing'], 
 export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookQueueService.name);
   private engine?: QueueEngine;
-  private readonly syncLoops: JobLoop<QueueJob<SyncJobData>>[] = [];
+  private readonly syncLoops: JobLoop<ClaimedEvent>[] = [];
+  private readonly retryLoops: JobLoop<QueueJob<SyncJobData>>[] = [];
   private readonly listenerLoops: JobLoop<QueueJob<ListenerJobData>>[] = [];
 
   constructor(
@@ -58,6 +61,7 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
     private readonly listenersProcessor: QueuedListenersProcessor,
     private readonly listeners: StripeListenersRegistry,
     private readonly health: QueueHealthRepository,
+    private readonly queuedEvents: QueuedEventsRepository,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {}
 
@@ -90,13 +94,19 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
       return;
     }
     for (let i = 0; i < settings.concurrency; i += 1) {
+      // The work list: the stored events still to sync, each batch claimed under its own owner token.
+      let owner = '';
       this.syncLoops.push(
         new JobLoop(
-          SYNC_QUEUE,
-          () => engine.fetch<SyncJobData>(SYNC_QUEUE, { batchSize: settings.batchSize }),
-          async (jobs) => {
-            await this.syncProcessor.handle(engine, jobs);
+          'stripe_events (to sync)',
+          () => {
+            owner = randomUUID();
+            return this.queuedEvents.claimWork(owner, settings.batchSize);
+          },
+          async (claimed) => {
+            const done = await this.syncProcessor.handleClaimed(engine, claimed, owner);
             this.wake('listeners');
+            return done;
           },
           settings.pollIntervalMs,
           this.logger,
@@ -112,7 +122,20 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
         ),
       );
     }
-    for (const loop of [...this.syncLoops, ...this.listenerLoops]) loop.start();
+    // Events whose sync failed, retried by pg-boss with backoff (rare: one worker per instance).
+    this.retryLoops.push(
+      new JobLoop(
+        SYNC_QUEUE,
+        () => engine.fetch<SyncJobData>(SYNC_QUEUE, { batchSize: settings.batchSize }),
+        async (jobs) => {
+          await this.syncProcessor.handle(engine, jobs);
+          this.wake('listeners');
+        },
+        Math.max(settings.pollIntervalMs, 1000),
+        this.logger,
+      ),
+    );
+    for (const loop of this.loops()) loop.start();
     this.logger.log(
       `queued webhook processing: ${settings.concurrency} worker(s) per queue, batches of ${settings.batchSize}`,
     );
@@ -123,8 +146,9 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
     const engine = this.engine;
     this.engine = undefined;
     await this.ingestion.close();
-    await Promise.all([...this.syncLoops, ...this.listenerLoops].map((loop) => loop.stop()));
+    await Promise.all(this.loops().map((loop) => loop.stop()));
     this.syncLoops.length = 0;
+    this.retryLoops.length = 0;
     this.listenerLoops.length = 0;
     await engine.stop({ graceful: false, wait: true, close: false });
   }
@@ -139,6 +163,10 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
     const settings = this.options.webhookProcessing;
     if (settings.mode !== 'queued') return { mode: 'inline', queues: null };
     return { mode: 'queued', queues: await this.health.read(settings.schema) };
+  }
+
+  private loops(): { start(): void; stop(): Promise<void> }[] {
+    return [...this.syncLoops, ...this.retryLoops, ...this.listenerLoops];
   }
 
   private wake(which: 'sync' | 'listeners'): void {
