@@ -41,35 +41,28 @@ export class QueuedEventsRepository {
    */
   async insertMany(client: SqlClient, events: Stripe.Event[]): Promise<Set<string>> {
     const sorted = [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // One JSON array of the events: PostgreSQL parses it once; no per-element escaping of a text array.
     const { rows } = await client.query(
       `INSERT INTO "stripe_events" AS "e" ("id", "type", "account_id", "livemode", "api_version",
          "stripe_created_at", "payload", "status")
-       SELECT "id", "type", "account_id", "livemode", "api_version", "created", "payload", 'pending'
-       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[],
-         $6::timestamptz[], $7::jsonb[]) AS t("id", "type", "account_id", "livemode", "api_version",
-         "created", "payload")
+       SELECT "p"->>'id', "p"->>'type', "p"->>'account', ("p"->>'livemode')::boolean, "p"->>'api_version',
+         to_timestamp(("p"->>'created')::bigint), "p", 'pending'
+       FROM jsonb_array_elements($1::jsonb) AS "p"
        ON CONFLICT ("id") DO UPDATE SET "status" = 'pending', "updated_at" = now()
        WHERE "e"."status" = 'failed' AND "e"."synced_at" IS NULL
        RETURNING "id"`,
-      [
-        sorted.map((e) => e.id),
-        sorted.map((e) => e.type),
-        sorted.map((e) => e.account ?? null),
-        sorted.map((e) => e.livemode),
-        sorted.map((e) => e.api_version ?? null),
-        sorted.map((e) => new Date(e.created * 1000)),
-        sorted.map((e) => JSON.stringify(e)),
-      ],
+      [JSON.stringify(sorted)],
     );
     return new Set(rows.map((row) => row.id as string));
   }
 
   /**
    * Claims up to `limit` events of the work list under `owner`, oldest first (stored, `pending`, not synced,
-   * no live claim of another worker, delivery or replay), counting the attempt; rows another worker is
-   * claiming at this moment are skipped, so concurrent workers on any instance take disjoint events.
+   * no live claim of another worker, delivery or replay; none of the accounts in `skipAccounts`, which this
+   * instance's other workers hold), counting the attempt. Rows another worker is claiming at this moment are
+   * skipped, so concurrent workers on any instance take disjoint events.
    */
-  async claimWork(owner: string, limit: number): Promise<ClaimedEvent[]> {
+  async claimWork(owner: string, limit: number, skipAccounts: string[]): Promise<ClaimedEvent[]> {
     const rows = rowsOf<{ id: string; payload: Stripe.Event }>(
       await this.dataSource.query(
         `UPDATE "stripe_events" SET "processing_owner" = $1, "processing_started_at" = now(),
@@ -78,9 +71,10 @@ export class QueuedEventsRepository {
            SELECT "id" FROM "stripe_events"
            WHERE "status" = 'pending' AND "synced_at" IS NULL AND ("processing_started_at" IS NULL
              OR "processing_started_at" < now() - interval '${PROCESSING_LEASE_SECONDS} seconds')
+             AND ("account_id" IS NULL OR "account_id" <> ALL($3::varchar[]))
            ORDER BY "received_at", "id" LIMIT $2 FOR UPDATE SKIP LOCKED)
          RETURNING "id", "payload"`,
-        [owner, limit],
+        [owner, limit, skipAccounts],
       ),
     );
     return rows.map((row) => ({ id: row.id, event: row.payload }));

@@ -51,6 +51,8 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
   private engine?: QueueEngine;
   private readonly syncLoops: JobLoop<ClaimedEvent>[] = [];
   private readonly retryLoops: JobLoop<QueueJob<SyncJobData>>[] = [];
+  /** Accounts of the batches this instance's sync workers hold (by batch count): the others claim around them. */
+  private readonly busyAccounts = new Map<string, number>();
   private readonly listenerLoops: JobLoop<QueueJob<ListenerJobData>>[] = [];
 
   constructor(
@@ -101,12 +103,25 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
           'stripe_events (to sync)',
           () => {
             owner = randomUUID();
-            return this.queuedEvents.claimWork(owner, settings.batchSize);
+            return this.queuedEvents.claimWork(owner, settings.batchSize, [
+              ...this.busyAccounts.keys(),
+            ]);
           },
           async (claimed) => {
-            const done = await this.syncProcessor.handleClaimed(engine, claimed, owner);
-            this.wake('listeners');
-            return done;
+            const accounts = claimed.flatMap((c) => (c.event.account ? [c.event.account] : []));
+            for (const id of accounts)
+              this.busyAccounts.set(id, (this.busyAccounts.get(id) ?? 0) + 1);
+            try {
+              const done = await this.syncProcessor.handleClaimed(engine, claimed, owner);
+              if (this.listeners.any) this.wake('listeners');
+              return done;
+            } finally {
+              for (const id of accounts) {
+                const left = this.busyAccounts.get(id)! - 1;
+                if (left) this.busyAccounts.set(id, left);
+                else this.busyAccounts.delete(id);
+              }
+            }
           },
           settings.pollIntervalMs,
           this.logger,
@@ -129,7 +144,7 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
         () => engine.fetch<SyncJobData>(SYNC_QUEUE, { batchSize: settings.batchSize }),
         async (jobs) => {
           await this.syncProcessor.handle(engine, jobs);
-          this.wake('listeners');
+          if (this.listeners.any) this.wake('listeners');
         },
         Math.max(settings.pollIntervalMs, 1000),
         this.logger,
