@@ -80,6 +80,15 @@ export class QueuedEventsRepository {
     return rows.map((row) => ({ id: row.id, event: row.payload }));
   }
 
+  /** Extends the owner's claims on events it still holds (a long batch). */
+  async renewClaims(ids: string[], owner: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "stripe_events" SET "processing_started_at" = now()
+       WHERE "id" = ANY($1::varchar[]) AND "processing_owner" = $2`,
+      [ids, owner],
+    );
+  }
+
   /**
    * Gives claimed events back to the work list (in the caller's transaction): another worker held their
    * object; the attempt is not counted.

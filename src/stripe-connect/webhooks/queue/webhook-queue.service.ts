@@ -20,7 +20,9 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { StripeConnectConfigError } from '../../common/stripe-connect.errors.js';
 import { STRIPE_CONNECT_OPTIONS } from '../../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../../stripe-connect.options.js';
+import { PROCESSING_LEASE_SECONDS } from '../stripe-events.repository.js';
 import { JobLoop } from './job-loop.js';
+import { keepRenewing, renewalIntervalMs } from './lease-renewal.js';
 import {
   createQueueEngine,
   type QueueDefinition,
@@ -107,22 +109,7 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
               ...this.busyAccounts.keys(),
             ]);
           },
-          async (claimed) => {
-            const accounts = claimed.flatMap((c) => (c.event.account ? [c.event.account] : []));
-            for (const id of accounts)
-              this.busyAccounts.set(id, (this.busyAccounts.get(id) ?? 0) + 1);
-            try {
-              const done = await this.syncProcessor.handleClaimed(engine, claimed, owner);
-              if (this.listeners.any) this.wake('listeners');
-              return done;
-            } finally {
-              for (const id of accounts) {
-                const left = this.busyAccounts.get(id)! - 1;
-                if (left) this.busyAccounts.set(id, left);
-                else this.busyAccounts.delete(id);
-              }
-            }
-          },
+          (claimed) => this.syncClaimed(engine, claimed, owner),
           settings.pollIntervalMs,
           this.logger,
         ),
@@ -178,6 +165,40 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
     const settings = this.options.webhookProcessing;
     if (settings.mode !== 'queued') return { mode: 'inline', queues: null };
     return { mode: 'queued', queues: await this.health.read(settings.schema) };
+  }
+
+  /**
+   * A work-list batch: its accounts kept from this instance's other workers' claims, and its claims renewed
+   * while it runs. Answers how many events it got through.
+   */
+  private async syncClaimed(
+    engine: QueueEngine,
+    claimed: ClaimedEvent[],
+    owner: string,
+  ): Promise<number> {
+    const accounts = claimed.flatMap((c) => (c.event.account ? [c.event.account] : []));
+    for (const id of accounts) this.busyAccounts.set(id, (this.busyAccounts.get(id) ?? 0) + 1);
+    const ids = claimed.map((c) => c.id);
+    const stopRenewing = keepRenewing(
+      () => this.queuedEvents.renewClaims(ids, owner),
+      renewalIntervalMs(PROCESSING_LEASE_SECONDS),
+      (error) =>
+        this.logger.warn(
+          `renewing a batch's claims: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
+    try {
+      const done = await this.syncProcessor.handleClaimed(engine, claimed, owner);
+      if (this.listeners.any) this.wake('listeners');
+      return done;
+    } finally {
+      stopRenewing();
+      for (const id of accounts) {
+        const left = this.busyAccounts.get(id)! - 1;
+        if (left) this.busyAccounts.set(id, left);
+        else this.busyAccounts.delete(id);
+      }
+    }
   }
 
   private loops(): { start(): void; stop(): Promise<void> }[] {
