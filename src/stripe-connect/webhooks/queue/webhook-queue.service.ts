@@ -45,6 +45,9 @@ import { StripeListenersRegistry } from './stripe-listeners.registry.js';
 import type { WebhookQueueHealth } from './webhook-queue-health.js';
 import { QueueHealthRepository } from './queue-health.repository.js';
 
+/** Listener jobs a worker takes at once at most (listeners of different objects run side by side). */
+const LISTENER_BATCH = 100;
+
 type QueuedOptions = Extract<ResolvedStripeConnectOptions['webhookProcessing'], { mode: 'queued' }>;
 
 @Injectable()
@@ -117,7 +120,10 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
       this.listenerLoops.push(
         new JobLoop(
           LISTENERS_QUEUE,
-          () => engine.fetch<ListenerJobData>(LISTENERS_QUEUE, { batchSize: settings.batchSize }),
+          () =>
+            engine.fetch<ListenerJobData>(LISTENERS_QUEUE, {
+              batchSize: Math.min(settings.batchSize, LISTENER_BATCH),
+            }),
           (jobs) => this.listenersProcessor.handle(engine, jobs),
           settings.pollIntervalMs,
           this.logger,
