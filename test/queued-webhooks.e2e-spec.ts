@@ -379,6 +379,47 @@ if (onPostgres) {
       await b.close();
     });
 
+    it('leaves an account another batch holds to it: its events wait on the work list, uncounted', async () => {
+      const t = await startApp();
+      const [held, free] = await Promise.all([createSeller(stripe), createSeller(stripe)]);
+      const now = Math.floor(Date.now() / 1000);
+      const heldEvent = accountUpdate(held, now, 'held@example.com');
+      const freeEvent = accountUpdate(free, now, 'free@example.com');
+      // Another batch (here a session of the test) holds the first account's lock.
+      const session = t.app.get(DataSource).createQueryRunner();
+      await session.connect();
+      const lock = [17976, `account:${held.id}`];
+      await session.query('SELECT pg_advisory_lock($1, hashtext($2))', lock);
+      try {
+        await send(t, heldEvent);
+        await send(t, freeEvent);
+        await until(
+          'the free account processed',
+          async () => (await stored(t, freeEvent.id))?.status === 'processed',
+        );
+        // Claimed, found held, given back, claimed again at each poll: it waits unsynced, and the attempts
+        // given back are not counted (0 between claims, 1 while a claim is live).
+        for (let i = 0; i < 10; i += 1) {
+          const record = await stored(t, heldEvent.id);
+          expect(record).toMatchObject({ status: 'pending', syncedAt: null });
+          expect(record!.attempts).toBeLessThanOrEqual(1);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', lock);
+        await session.release();
+      }
+      await until(
+        'the held account processed once free',
+        async () => (await stored(t, heldEvent.id))?.status === 'processed',
+      );
+      expect(await stored(t, heldEvent.id)).toMatchObject({ attempts: 1, lastError: null });
+      expect(
+        (await t.app.get(DataSource).getRepository(Account).findOneByOrFail({ id: held.id })).email,
+      ).toBe('held@example.com');
+      await t.close();
+    });
+
     it('loses nothing when an instance stops with jobs in flight', async () => {
       const first = await startApp();
       const sellers = await Promise.all([0, 1, 2].map(() => createSeller(stripe)));
