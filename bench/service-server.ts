@@ -47,8 +47,13 @@ async function start(): Promise<{ port: number; close: () => Promise<void> }> {
       ? {
           webhookProcessing: {
             mode: 'queued' as const,
-            batchSize: Number(process.env.BENCH_QUEUED_BATCH ?? 100),
-            concurrency: Number(process.env.BENCH_QUEUED_CONCURRENCY ?? 2),
+            // The library's defaults unless set.
+            ...(process.env.BENCH_QUEUED_BATCH
+              ? { batchSize: Number(process.env.BENCH_QUEUED_BATCH) }
+              : {}),
+            ...(process.env.BENCH_QUEUED_CONCURRENCY
+              ? { concurrency: Number(process.env.BENCH_QUEUED_CONCURRENCY) }
+              : {}),
           },
         }
       : {}),

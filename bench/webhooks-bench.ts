@@ -410,7 +410,8 @@ export async function benchWebhooks(options: WebhookBenchOptions): Promise<void>
   console.log('');
   printTable(results);
   for (const result of results) {
-    if (result.server === 'service' && result.run === 1) printQueries(result);
+    if ((result.server === 'service' || result.server === 'queued') && result.run === 1)
+      printQueries(result);
   }
   for (const result of results) await printProfile(result);
 }

@@ -102,7 +102,12 @@ if (onPostgres) {
     const apps: TestApp[] = [];
 
     const startApp = async (
-      options: { workers?: boolean; logger?: CapturingLogger } = {},
+      options: {
+        workers?: boolean;
+        logger?: CapturingLogger;
+        retryDelaySeconds?: number;
+        retryLimit?: number;
+      } = {},
     ): Promise<TestApp> => {
       const t = await createTestApp({
         database: { kind: 'postgres', url: postgres.url },
@@ -114,7 +119,12 @@ if (onPostgres) {
           connectWebhookSecrets: [CONNECT_SECRET],
         },
         providers: [Steady, Flaky],
-        webhookProcessing: { ...QUEUED, workers: options.workers ?? true },
+        webhookProcessing: {
+          ...QUEUED,
+          workers: options.workers ?? true,
+          retryDelaySeconds: options.retryDelaySeconds ?? QUEUED.retryDelaySeconds,
+          retryLimit: options.retryLimit ?? QUEUED.retryLimit,
+        },
         logger: options.logger,
       });
       apps.push(t);
@@ -280,6 +290,133 @@ if (onPostgres) {
         .getRepository(EventProcessingError)
         .findBy({ eventId: poison.id });
       expect(errors).toHaveLength(2);
+      await t.close();
+    });
+
+    it('puts a failed event back on the work list when Stripe delivers it again', async () => {
+      // Retries an hour apart: only the redelivery can take the event again during this test.
+      const t = await startApp({ retryDelaySeconds: 3600, retryLimit: 3 });
+      const seller = await createSeller(stripe);
+      const customer = {
+        id: `cus_redelivered_${Date.now()}`,
+        object: 'customer',
+        email: 'back@example.com',
+        created: 1,
+      };
+      const event = eventOf('customer.updated', customer, { account: seller.id });
+      // The mirror lacks the customer's account and Stripe fails to answer for it: the sync fails.
+      sandbox.injectFault({
+        method: 'GET',
+        path: `/v1/accounts/${seller.id}`,
+        status: 500,
+        count: 30,
+      });
+      expect((await send(t, event)).body.outcome).toBe('queued');
+      await until('the sync failed', async () => (await stored(t, event.id))?.status === 'failed');
+      const failed = await stored(t, event.id);
+      expect(failed).toMatchObject({ syncedAt: null, processingOwner: null });
+      // Its retry waits in pg-boss.
+      const health = await t.app.get(WebhookQueueService).queueHealth();
+      expect(health.queues!.events.retrying).toBeGreaterThan(0);
+      // Stripe answers again (the faults left are used up) and redelivers the event: it is taken at once.
+      await until('Stripe answering', () =>
+        stripe.accounts.retrieve(seller.id).then(
+          () => true,
+          () => false,
+        ),
+      );
+      expect((await send(t, event)).body.outcome).toBe('queued');
+      await until(
+        'the event processed',
+        async () => (await stored(t, event.id))?.status === 'processed',
+      );
+      expect(await stored(t, event.id)).toMatchObject({
+        attempts: failed!.attempts + 1,
+        lastError: null,
+      });
+      const db = t.app.get(DataSource);
+      expect(await db.getRepository(Account).existsBy({ id: seller.id })).toBe(true);
+      // Processed: a further redelivery is a duplicate, and the waiting retry finds nothing to do.
+      expect((await send(t, event)).body.outcome).toBe('duplicate');
+      await t.close();
+    });
+
+    it('two instances: versions newest first, duplicated across both, each event synced once', async () => {
+      // Two instances store; both process. Their batches meet on the same accounts.
+      const [a, b] = [await startApp(), await startApp()];
+      const sellers = await Promise.all([0, 1, 2].map(() => createSeller(stripe)));
+      const base = Math.floor(Date.now() / 1000) - 100;
+      const versions = sellers.flatMap((seller, s) =>
+        [0, 1, 2, 3, 4, 5].map((v) =>
+          accountUpdate(seller, base + v * 2, `two-${s}-v${v}@example.com`),
+        ),
+      );
+      const newestFirst = [...versions].reverse();
+      const answers = await Promise.all(
+        newestFirst.flatMap((event, i) => [
+          send(a, event),
+          send(i % 2 ? a : b, event),
+          send(b, event),
+        ]),
+      );
+      expect(answers.filter((r) => r.body.outcome === 'queued')).toHaveLength(versions.length);
+      for (const event of versions)
+        await until(
+          `${event.id} processed`,
+          async () => (await stored(a, event.id))?.status === 'processed',
+        );
+      for (const event of versions) {
+        expect(await stored(a, event.id)).toMatchObject({ attempts: 1, lastError: null });
+        expect(callsOf('Steady', event.id)).toBe(1);
+        expect(callsOf('Flaky', event.id)).toBe(1);
+      }
+      const db = a.app.get(DataSource);
+      for (const [s, seller] of sellers.entries())
+        expect((await db.getRepository(Account).findOneByOrFail({ id: seller.id })).email).toBe(
+          `two-${s}-v5@example.com`,
+        );
+      await a.close();
+      await b.close();
+    });
+
+    it('leaves an account another batch holds to it: its events wait on the work list, uncounted', async () => {
+      const t = await startApp();
+      const [held, free] = await Promise.all([createSeller(stripe), createSeller(stripe)]);
+      const now = Math.floor(Date.now() / 1000);
+      const heldEvent = accountUpdate(held, now, 'held@example.com');
+      const freeEvent = accountUpdate(free, now, 'free@example.com');
+      // Another batch (here a session of the test) holds the first account's lock.
+      const session = t.app.get(DataSource).createQueryRunner();
+      await session.connect();
+      const lock = [17976, `account:${held.id}`];
+      await session.query('SELECT pg_advisory_lock($1, hashtext($2))', lock);
+      try {
+        await send(t, heldEvent);
+        await send(t, freeEvent);
+        await until(
+          'the free account processed',
+          async () => (await stored(t, freeEvent.id))?.status === 'processed',
+        );
+        // Claimed, found held, given back, claimed again at each poll: it waits unsynced, and the attempts
+        // given back are not counted (0 between claims, 1 while a claim is live).
+        for (let i = 0; i < 10; i += 1) {
+          const record = await stored(t, heldEvent.id);
+          expect(record).toMatchObject({ status: 'pending', syncedAt: null });
+          expect(record!.attempts).toBeLessThanOrEqual(1);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', lock);
+        await session.release();
+      }
+      await until(
+        'the held account processed once free',
+        async () => (await stored(t, heldEvent.id))?.status === 'processed',
+      );
+      expect(await stored(t, heldEvent.id)).toMatchObject({ attempts: 1, lastError: null });
+      expect(
+        (await t.app.get(DataSource).getRepository(Account).findOneByOrFail({ id: held.id })).email,
+      ).toBe('held@example.com');
       await t.close();
     });
 

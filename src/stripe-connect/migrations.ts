@@ -7,6 +7,7 @@ import { SyncCursors1796200000001 } from './migrations/1796200000001-sync-cursor
 import { QueuedListeners1797100000001 } from './migrations/1797100000001-queued-listeners.js';
 import { CustomerDefaultCard1797300000001 } from './migrations/1797300000001-customer-default-card.js';
 import { RateLimits1797400000001 } from './migrations/1797400000001-rate-limits.js';
+import { QueuedWorkList1797600000001 } from './migrations/1797600000001-queued-work-list.js';
 
 /** Every migration of the library, oldest first: add them to a host's own DataSource. */
 export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const stripeConnectMigrations: (new () => MigrationInterface)[] = [
   QueuedListeners1797100000001,
   CustomerDefaultCard1797300000001,
   RateLimits1797400000001,
+  QueuedWorkList1797600000001,
 ];

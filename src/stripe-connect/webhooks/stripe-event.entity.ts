@@ -20,6 +20,10 @@ export type StripeEventStatus = 'pending' | 'processed' | 'failed';
 @Index('idx_stripe_events_account_id', ['accountId'])
 @Index('idx_stripe_events_status', ['status'])
 @Index('idx_stripe_events_received_at', ['receivedAt'])
+// Queued mode's work list: the events still to sync, oldest first.
+@Index('idx_stripe_events_to_sync', ['receivedAt', 'id'], {
+  where: `"status" = 'pending' AND "synced_at" IS NULL`,
+})
 export class StripeEvent {
   @PrimaryColumn({ type: 'varchar', length: 255 })
   id: string;

@@ -13,7 +13,8 @@ export class JobLoop<T> {
   constructor(
     private readonly name: string,
     private readonly fetch: () => Promise<T[]>,
-    private readonly handle: (jobs: T[]) => Promise<void>,
+    /** Answers nothing, or how many of the jobs it got through (0: none could be taken now; idle). */
+    private readonly handle: (jobs: T[]) => Promise<void | number>,
     private readonly pollIntervalMs: number,
     private readonly logger: Logger,
   ) {}
@@ -39,7 +40,10 @@ export class JobLoop<T> {
       try {
         const jobs = await this.fetch();
         found = jobs.length;
-        if (found) await this.handle(jobs);
+        if (found) {
+          const done = await this.handle(jobs);
+          if (typeof done === 'number') found = done;
+        }
       } catch (error) {
         // The jobs of a batch that failed here stay active until they expire, then are retried.
         this.logger.error(

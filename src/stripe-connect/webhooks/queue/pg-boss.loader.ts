@@ -20,6 +20,10 @@ export interface QueueJobInsert<T> {
   id?: string;
   name: string;
   data: T;
+  /** This job's retries (its queue's by default). */
+  retryLimit?: number;
+  /** Not before this many seconds from now (a PostgreSQL interval's text, e.g. '2'). */
+  startAfter?: string;
 }
 
 export interface QueueDefinition {

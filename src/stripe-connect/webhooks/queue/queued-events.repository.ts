@@ -23,6 +23,9 @@ export interface ClaimedEvent {
   event: Stripe.Event;
 }
 
+/** The first key of the two-key advisory locks that keep two sync batches off one account at a time. */
+const WORK_LOCK_SPACE = 17976;
+
 const CLAIMABLE = `"status" <> 'processed' AND "synced_at" IS NULL AND ("processing_started_at" IS NULL
   OR "processing_started_at" < now() - interval '${PROCESSING_LEASE_SECONDS} seconds')`;
 
@@ -30,28 +33,90 @@ const CLAIMABLE = `"status" <> 'processed' AND "synced_at" IS NULL AND ("process
 export class QueuedEventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Stores verified events (`pending`) in one statement; answers the ids that were new. */
+  /**
+   * Stores verified events (`pending`) in one statement, in id order (two batches holding one id never wait
+   * on each other in opposite orders); answers the ids now waiting for their sync: the new ones, and stored
+   * ones whose sync failed before (a redelivery puts them back on the work list at once, as Stripe's
+   * redelivery retries an inline event). `events` must not repeat an id.
+   */
   async insertMany(client: SqlClient, events: Stripe.Event[]): Promise<Set<string>> {
+    const sorted = [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // One JSON array of the events: PostgreSQL parses it once; no per-element escaping of a text array.
     const { rows } = await client.query(
-      `INSERT INTO "stripe_events" ("id", "type", "account_id", "livemode", "api_version",
+      `INSERT INTO "stripe_events" AS "e" ("id", "type", "account_id", "livemode", "api_version",
          "stripe_created_at", "payload", "status")
-       SELECT "id", "type", "account_id", "livemode", "api_version", "created", "payload", 'pending'
-       FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::boolean[], $5::varchar[],
-         $6::timestamptz[], $7::jsonb[]) AS t("id", "type", "account_id", "livemode", "api_version",
-         "created", "payload")
-       ON CONFLICT ("id") DO NOTHING
+       SELECT "p"->>'id', "p"->>'type', "p"->>'account', ("p"->>'livemode')::boolean, "p"->>'api_version',
+         to_timestamp(("p"->>'created')::bigint), "p", 'pending'
+       FROM jsonb_array_elements($1::jsonb) AS "p"
+       ON CONFLICT ("id") DO UPDATE SET "status" = 'pending', "updated_at" = now()
+       WHERE "e"."status" = 'failed' AND "e"."synced_at" IS NULL
        RETURNING "id"`,
-      [
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => e.account ?? null),
-        events.map((e) => e.livemode),
-        events.map((e) => e.api_version ?? null),
-        events.map((e) => new Date(e.created * 1000)),
-        events.map((e) => JSON.stringify(e)),
-      ],
+      [JSON.stringify(sorted)],
     );
     return new Set(rows.map((row) => row.id as string));
+  }
+
+  /**
+   * Claims up to `limit` events of the work list under `owner`, oldest first (stored, `pending`, not synced,
+   * no live claim of another worker, delivery or replay; none of the accounts in `skipAccounts`, which this
+   * instance's other workers hold), counting the attempt. Rows another worker is claiming at this moment are
+   * skipped, so concurrent workers on any instance take disjoint events.
+   */
+  async claimWork(owner: string, limit: number, skipAccounts: string[]): Promise<ClaimedEvent[]> {
+    const rows = rowsOf<{ id: string; payload: Stripe.Event }>(
+      await this.dataSource.query(
+        `UPDATE "stripe_events" SET "processing_owner" = $1, "processing_started_at" = now(),
+           "attempts" = "attempts" + 1, "updated_at" = now()
+         WHERE "id" IN (
+           SELECT "id" FROM "stripe_events"
+           WHERE "status" = 'pending' AND "synced_at" IS NULL AND ("processing_started_at" IS NULL
+             OR "processing_started_at" < now() - interval '${PROCESSING_LEASE_SECONDS} seconds')
+             AND ("account_id" IS NULL OR "account_id" <> ALL($3::varchar[]))
+           ORDER BY "received_at", "id" LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING "id", "payload"`,
+        [owner, limit, skipAccounts],
+      ),
+    );
+    return rows.map((row) => ({ id: row.id, event: row.payload }));
+  }
+
+  /** Extends the owner's claims on events it still holds (a long batch). */
+  async renewClaims(ids: string[], owner: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "stripe_events" SET "processing_started_at" = now()
+       WHERE "id" = ANY($1::varchar[]) AND "processing_owner" = $2`,
+      [ids, owner],
+    );
+  }
+
+  /**
+   * Gives claimed events back to the work list (in the caller's transaction): another worker held their
+   * object; the attempt is not counted.
+   */
+  async release(manager: EntityManager, ids: string[], owner: string): Promise<void> {
+    if (!ids.length) return;
+    await manager.query(
+      `UPDATE "stripe_events" SET "processing_owner" = NULL, "processing_started_at" = NULL,
+         "attempts" = greatest("attempts" - 1, 0), "updated_at" = now()
+       WHERE "id" = ANY($1::varchar[]) AND "processing_owner" = $2`,
+      [ids, owner],
+    );
+  }
+
+  /**
+   * In the caller's transaction, takes the transaction-scoped advisory lock of each key that no other
+   * transaction holds (without waiting); answers the keys taken. Keys are hashed into their own lock space.
+   */
+  async tryLockKeys(manager: EntityManager, keys: string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows = rowsOf<{ key: string; taken: boolean }>(
+      await manager.query(
+        `SELECT "k" AS "key", pg_try_advisory_xact_lock(${WORK_LOCK_SPACE}, hashtext("k")) AS "taken"
+         FROM unnest($1::text[]) AS "k"`,
+        [keys],
+      ),
+    );
+    return new Set(rows.filter((row) => row.taken).map((row) => row.key));
   }
 
   /**

@@ -1,19 +1,20 @@
 /**
- * Ingest in queued mode (group commit): deliveries that arrive together are stored and enqueued in one
- * transaction (one multi-row insert of events, one of jobs), each answered once its batch commits. A batch
- * that fails is retried one delivery at a time, so one bad event fails only its own delivery.
+ * Ingest in queued mode (group commit): deliveries that arrive together are stored in one statement, each
+ * answered once it commits. The stored events still to sync are the workers' work list: nothing else is
+ * enqueued. A batch that fails is retried one delivery at a time, so one bad event fails only its own delivery.
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
-import { orderedJobId } from './job-ids.js';
-import type { QueueEngine, QueueExecutor } from './pg-boss.loader.js';
+import type { QueueEngine } from './pg-boss.loader.js';
 import { QueuedEventsRepository, type SqlClient } from './queued-events.repository.js';
-import { SYNC_QUEUE, type SyncJobData } from './queue-names.js';
 
-/** `queued`: stored now and enqueued; `duplicate`: stored before (its first delivery's job processes it). */
+/**
+ * `queued`: stored now (or stored before with its sync failed: back on the work list); `duplicate`: stored
+ * before (its first delivery is processed, or will be).
+ */
 export type IngestOutcome = 'queued' | 'duplicate';
 
 interface Delivery {
@@ -22,11 +23,7 @@ interface Delivery {
   reject: (error: unknown) => void;
 }
 
-interface PooledClient extends SqlClient {
-  release(error?: Error): void;
-}
-
-/** Transactions of deliveries at once (each holds one pooled connection). */
+/** Statements of deliveries at once (each holds one pooled connection). */
 const MAX_TRANSACTIONS = 3;
 /** Deliveries per transaction at most. */
 const MAX_BATCH = 500;
@@ -60,7 +57,7 @@ export class QueuedIngestService {
       await new Promise<void>((resolve) => (this.idle = resolve));
   }
 
-  /** Stores the verified event and enqueues its sync; resolves once both are committed. */
+  /** Stores the verified event for its sync; resolves once it is committed. */
   ingest(event: Stripe.Event): Promise<IngestOutcome> {
     if (this.closed || !this.engine)
       return Promise.reject(new Error('The webhook queue is not running (the app is stopping)'));
@@ -84,9 +81,15 @@ export class QueuedIngestService {
 
   private async commit(batch: Delivery[]): Promise<void> {
     try {
-      const inserted = await this.store(batch.map((d) => d.event));
-      for (const d of batch) d.resolve(inserted.has(d.event.id) ? 'queued' : 'duplicate');
-      this.onStored?.();
+      // One row per event: a repeat in the same batch answers as a duplicate of the first.
+      const firsts = new Map<string, Stripe.Event>();
+      for (const d of batch) if (!firsts.has(d.event.id)) firsts.set(d.event.id, d.event);
+      const inserted = await this.store([...firsts.values()]);
+      for (const d of batch) {
+        const first = firsts.get(d.event.id) === d.event && inserted.has(d.event.id);
+        d.resolve(first ? 'queued' : 'duplicate');
+      }
+      if (inserted.size) this.onStored?.();
     } catch (error) {
       if (batch.length === 1) {
         batch[0].reject(error);
@@ -99,37 +102,9 @@ export class QueuedIngestService {
     }
   }
 
-  /** One transaction: the events (new ones only) and one sync job per new event, in arrival order. */
+  /** One autocommitted statement: the events (new ones, and failed ones put back on the work list). */
   private async store(events: Stripe.Event[]): Promise<Set<string>> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as {
-      connect(): Promise<PooledClient>;
-    };
-    const client = await pool.connect();
-    // A connection whose rollback failed is discarded rather than returned to the pool.
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const inserted = await this.events.insertMany(client, events);
-      const jobs = [...inserted].map((id) => ({
-        id: orderedJobId(),
-        name: SYNC_QUEUE,
-        data: { event: id } satisfies SyncJobData,
-      }));
-      if (jobs.length) await this.engine!.insert(jobs, { db: executorOf(client) });
-      await client.query('COMMIT');
-      return inserted;
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollback: unknown) => {
-        broken = rollback instanceof Error ? rollback : new Error(String(rollback));
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+    const pool = (this.dataSource.driver as PostgresDriver).master as SqlClient;
+    return this.events.insertMany(pool, events);
   }
-}
-
-/** pg-boss's statements on one `pg` client (inside our transaction). */
-export function executorOf(client: SqlClient): QueueExecutor {
-  return { executeSql: (text, values) => client.query(text, values) };
 }

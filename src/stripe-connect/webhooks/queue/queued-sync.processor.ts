@@ -1,13 +1,17 @@
 /**
- * The sync worker's batch: claims the batch's events (one statement, payloads included), coalesces their
- * mirror operations (several snapshots of one object: the newest), writes them with the mirror's guarded
- * multi-row writes (the inline group commit's `applyBatch`; the one-at-a-time writes when the batch needs a
- * tie settled, an account fetched or a race retried) in one transaction that also records every event's sync, enqueues one job per (event, listener) and
- * completes the sync jobs, so the batch's effects commit together or not at all. A batch that fails is
- * processed again one event at a time: an event that still fails is kept `failed` with its error and its job
- * is retried with backoff, then dead-lettered.
+ * The sync worker's batch. Its events come from the work list (the stored events still to sync, claimed
+ * oldest first in one statement, payloads included) or, for an event whose sync failed, from its retry job
+ * on pg-boss. The batch's mirror operations are coalesced (several snapshots of one object: the newest) and
+ * written with the mirror's guarded multi-row writes (the inline group commit's `applyBatch`; the
+ * one-at-a-time writes when the batch needs a tie settled, an account fetched or a race retried) in one
+ * transaction that also records every event's sync, enqueues one job per (event, listener) and completes
+ * the retry jobs, so the batch's effects commit together or not at all. A work-list batch first takes a
+ * try-lock per account: events of an account another batch (of any instance) is writing go back to the work
+ * list instead of waiting on its row locks. A batch that fails is processed again one event at a time: an
+ * event that still fails is kept `failed` with its error and handed to pg-boss, which retries it with
+ * backoff, then dead-letters it.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
@@ -16,12 +20,15 @@ import { rowsOf } from '../../common/mirror-writer.js';
 import { EventSyncService } from '../event-sync.service.js';
 import { MirrorService } from '../mirror.service.js';
 import { StripeEventsRepository } from '../stripe-events.repository.js';
+import { STRIPE_CONNECT_OPTIONS } from '../../stripe-connect.constants.js';
+import type { ResolvedStripeConnectOptions } from '../../stripe-connect.options.js';
 import { orderedJobId } from './job-ids.js';
 import type { QueueEngine, QueueExecutor, QueueJob } from './pg-boss.loader.js';
 import { QueuedEventsRepository, type ClaimedEvent } from './queued-events.repository.js';
 import { coalesceOps } from './sync-coalescing.js';
 import { StripeListenersRegistry } from './stripe-listeners.registry.js';
 import {
+  DEAD_LETTER_QUEUE,
   LISTENERS_QUEUE,
   SYNC_QUEUE,
   type ListenerJobData,
@@ -37,6 +44,17 @@ export function objectKeyOfEvent(event: Stripe.Event): string {
   const object = event.data.object as { id?: string };
   return `${event.account ?? 'platform'}:${object.id ?? event.id}`;
 }
+
+/**
+ * The key that keeps two batches off one event's rows: its connected account (every object of a connected
+ * account is written under it), or the object itself for a platform event.
+ */
+function lockKeyOf(event: Stripe.Event): string {
+  return event.account ? `account:${event.account}` : objectKeyOfEvent(event);
+}
+
+/** A work-list batch has no jobs: its events' claims are their own. */
+const NO_JOBS = new Map<string, string[]>();
 
 /** pg-boss's statements inside one of TypeORM's transactions. */
 function executorOfManager(manager: EntityManager): QueueExecutor {
@@ -58,9 +76,37 @@ export class QueuedSyncProcessor {
     private readonly sync: EventSyncService,
     private readonly mirror: MirrorService,
     private readonly listeners: StripeListenersRegistry,
+    @Inject(STRIPE_CONNECT_OPTIONS) private readonly options: ResolvedStripeConnectOptions,
   ) {}
 
-  /** Handles a batch of sync jobs; never throws (every job ends completed, failed, or active if the database is gone). */
+  /**
+   * Syncs events claimed from the work list under `owner`; never throws. Answers how many it got through
+   * (synced, or failed and handed to pg-boss): the rest went back to the work list (another batch held their
+   * accounts).
+   */
+  async handleClaimed(
+    engine: QueueEngine,
+    claimed: ClaimedEvent[],
+    owner: string,
+  ): Promise<number> {
+    try {
+      const { dropped, deferred } = await this.syncTogether(engine, claimed, owner, NO_JOBS, true);
+      const synced = claimed.length - deferred;
+      if (synced)
+        this.logger.log(
+          `synced ${synced} event(s)${dropped ? `, ${dropped} older snapshot(s) coalesced` : ''}` +
+            (deferred ? `; ${deferred} left to the batch that holds their account` : ''),
+        );
+      return synced;
+    } catch (error) {
+      if (claimed.length > 1)
+        this.logger.warn(`a batch of ${claimed.length} failed (${describe(error)}): one by one`);
+      for (const record of claimed) await this.syncAlone(engine, record, owner, NO_JOBS);
+      return claimed.length;
+    }
+  }
+
+  /** Handles a batch of retry jobs (one event each); never throws (every job ends completed, failed, or active if the database is gone). */
   async handle(engine: QueueEngine, jobs: QueueJob<SyncJobData>[]): Promise<void> {
     const jobsOf = new Map<string, string[]>();
     for (const job of jobs)
@@ -73,7 +119,7 @@ export class QueuedSyncProcessor {
       if (unclaimed.length) await this.settleUnclaimed(engine, unclaimed, jobsOf);
       if (!claimed.length) return;
       try {
-        const dropped = await this.syncTogether(engine, claimed, owner, jobsOf);
+        const { dropped } = await this.syncTogether(engine, claimed, owner, jobsOf, false);
         this.logger.log(
           `synced ${claimed.length} event(s)${dropped ? `, ${dropped} older snapshot(s) coalesced` : ''}`,
         );
@@ -108,24 +154,33 @@ export class QueuedSyncProcessor {
       await engine.fail(SYNC_QUEUE, held, { message: 'held by another delivery or a replay' });
   }
 
+  /**
+   * Syncs claimed events in one transaction. `partition`: accounts whose try-lock another transaction holds
+   * are left out and their events released to the work list (counted in `deferred`).
+   */
   private async syncTogether(
     engine: QueueEngine,
     claimed: ClaimedEvent[],
     owner: string,
     jobsOf: Map<string, string[]>,
-  ): Promise<number> {
+    partition: boolean,
+  ): Promise<{ dropped: number; deferred: number }> {
     // Stripe's mode is the event's; a batch mixing test and live events writes each mode apart.
     const modes = [...new Set(claimed.map((c) => c.event.livemode))];
-    let dropped = 0;
     if (modes.length > 1) {
-      for (const mode of modes)
-        dropped += await this.syncTogether(
+      const total = { dropped: 0, deferred: 0 };
+      for (const mode of modes) {
+        const part = await this.syncTogether(
           engine,
           claimed.filter((c) => c.event.livemode === mode),
           owner,
           jobsOf,
+          partition,
         );
-      return dropped;
+        total.dropped += part.dropped;
+        total.deferred += part.deferred;
+      }
+      return total;
     }
     const ordered = [...claimed].sort(
       (a, b) => a.event.created - b.event.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -134,26 +189,45 @@ export class QueuedSyncProcessor {
       ordered.map((c) => ({
         at: new Date(c.event.created * 1000),
         ops: this.sync.opsFor(c.event),
+        key: lockKeyOf(c.event),
       })),
     );
-    const within = (manager: EntityManager) =>
-      this.recordBatch(manager, engine, ordered, owner, jobsOf);
-    if (!coalesced.dated.length) await this.dataSource.transaction(within);
-    else {
-      try {
-        // The group commit's multi-row writes (one statement per family for the batch)...
-        await this.mirror.applyBatch(
-          coalesced.dated.map(({ op, at }) => ({ ops: [op], at, livemode: modes[0] })),
-          within,
-        );
-      } catch (error) {
-        // ...unless only Stripe can settle the batch (a same-second tie), an account must be fetched first,
-        // or a write raced another: then the one-at-a-time writes, which handle each of those.
-        this.logger.debug(`batch writes of ${ordered.length} event(s): ${describe(error)}`);
-        await this.mirror.applyDated(coalesced.dated, { livemode: modes[0], within });
-      }
+    // The accounts left to another batch (set inside the transaction by the try-locks; none when retried).
+    let held = new Set<string>();
+    const within = async (manager: EntityManager) => {
+      const kept = ordered.filter((c) => !held.has(lockKeyOf(c.event)));
+      await this.queued.release(
+        manager,
+        ordered.filter((c) => held.has(lockKeyOf(c.event))).map((c) => c.id),
+        owner,
+      );
+      await this.recordBatch(manager, engine, kept, owner, jobsOf);
+    };
+    const deferredCount = () => ordered.filter((c) => held.has(lockKeyOf(c.event))).length;
+    if (!coalesced.dated.length) {
+      await this.dataSource.transaction(within);
+      return { dropped: coalesced.dropped, deferred: 0 };
     }
-    return coalesced.dropped;
+    const entries = coalesced.dated.map(({ op, at }) => ({ ops: [op], at, livemode: modes[0] }));
+    const first = async (manager: EntityManager): Promise<boolean[]> => {
+      const keys = [...new Set(ordered.map((c) => lockKeyOf(c.event)))];
+      const taken = await this.queued.tryLockKeys(manager, keys);
+      held = new Set(keys.filter((key) => !taken.has(key)));
+      return coalesced.dated.map((d) => !held.has(d.key!));
+    };
+    try {
+      // The group commit's multi-row writes (one statement per family for the batch)...
+      await this.mirror.applyBatch(entries, within, partition ? { first } : {});
+      return { dropped: coalesced.dropped, deferred: deferredCount() };
+    } catch (error) {
+      // ...unless only Stripe can settle the batch (a same-second tie), an account must be fetched first,
+      // or a write raced another: then the one-at-a-time writes, which handle each of those (waiting for
+      // any row another batch holds).
+      this.logger.debug(`batch writes of ${ordered.length} event(s): ${describe(error)}`);
+      held = new Set();
+      await this.mirror.applyDated(coalesced.dated, { livemode: modes[0], within });
+      return { dropped: coalesced.dropped, deferred: 0 };
+    }
   }
 
   /** In the sync's transaction: events recorded, listener jobs enqueued (in event order), sync jobs completed. */
@@ -182,12 +256,8 @@ export class QueuedSyncProcessor {
       })),
     );
     if (listenerJobs.length) await engine.insert(listenerJobs, { db });
-    await engine.complete(
-      SYNC_QUEUE,
-      ordered.flatMap((c) => jobsOf.get(c.id)!),
-      null,
-      { db },
-    );
+    const jobs = ordered.flatMap((c) => jobsOf.get(c.id) ?? []);
+    if (jobs.length) await engine.complete(SYNC_QUEUE, jobs, null, { db });
   }
 
   private async syncAlone(
@@ -197,11 +267,41 @@ export class QueuedSyncProcessor {
     jobsOf: Map<string, string[]>,
   ): Promise<void> {
     try {
-      await this.syncTogether(engine, [claimed], owner, jobsOf);
+      await this.syncTogether(engine, [claimed], owner, jobsOf, false);
     } catch (error) {
       this.logger.warn(`${claimed.id} ${claimed.event.type}: sync failed: ${describe(error)}`);
       await this.events.markFailed(claimed.id, owner, error);
-      await engine.fail(SYNC_QUEUE, jobsOf.get(claimed.id)!, { message: describe(error) });
+      const jobs = jobsOf.get(claimed.id);
+      if (jobs) await engine.fail(SYNC_QUEUE, jobs, { message: describe(error) });
+      else await this.retryLater(engine, claimed.id, error);
     }
+  }
+
+  /**
+   * A work-list event whose sync failed becomes a pg-boss job: retried `retryLimit - 1` more times with
+   * backoff (its first attempt was this one), then dead-lettered; with `retryLimit` 0, dead-lettered now.
+   * (Should this insert fail too, the event stays `failed`: Stripe's redelivery or a replay takes it again.)
+   */
+  private async retryLater(engine: QueueEngine, id: string, error: unknown): Promise<void> {
+    const settings = this.options.webhookProcessing;
+    if (settings.mode !== 'queued') return;
+    const data = { event: id } satisfies SyncJobData;
+    await engine
+      .insert([
+        settings.retryLimit > 0
+          ? {
+              id: orderedJobId(),
+              name: SYNC_QUEUE,
+              data,
+              retryLimit: settings.retryLimit - 1,
+              startAfter: String(settings.retryDelaySeconds),
+            }
+          : { id: orderedJobId(), name: DEAD_LETTER_QUEUE, data },
+      ])
+      .catch((insert: unknown) =>
+        this.logger.error(
+          `${id}: its retry could not be enqueued: ${describe(insert)} (after ${describe(error)})`,
+        ),
+      );
   }
 }

@@ -87,6 +87,11 @@ export class StripeListenersRegistry {
     return names;
   }
 
+  /** Whether any listener is registered (no listener: no listener job is ever enqueued). */
+  get any(): boolean {
+    return this.byName.size > 0;
+  }
+
   find(name: string): StripeListener | undefined {
     return this.byName.get(name);
   }

@@ -11,7 +11,12 @@ export interface SyncEntry {
   /** The Stripe time of the event (`created`). */
   at: Date;
   ops: MirrorOp[];
+  /** Carried to each of the entry's operations (e.g. the lock key of its event). */
+  key?: string;
 }
+
+/** A coalesced operation, with its entry's key. */
+export type KeyedOp = DatedOp & { key?: string };
 
 /**
  * The Stripe object whose state an operation carries (a capability is one of its account's), or null for
@@ -49,9 +54,9 @@ function objectKeyOf(op: MirrorOp): string | null {
 }
 
 /** The batch's operations, oldest event first, without the states a newer one of the same row replaces. */
-export function coalesceOps(entries: SyncEntry[]): { dated: DatedOp[]; dropped: number } {
+export function coalesceOps(entries: SyncEntry[]): { dated: KeyedOp[]; dropped: number } {
   const all = entries
-    .flatMap((entry) => entry.ops.map((op) => ({ op, at: entry.at, fresh: false })))
+    .flatMap((entry) => entry.ops.map((op) => ({ op, at: entry.at, fresh: false, key: entry.key })))
     .sort((a, b) => a.at.getTime() - b.at.getTime());
   const newest = new Map<string, number>();
   for (const { op, at } of all) {

@@ -16,7 +16,7 @@ describe('resolveWebhookProcessing', () => {
     expect(resolveWebhookProcessing({ mode: 'queued' }, problems)).toEqual({
       mode: 'queued',
       workers: true,
-      batchSize: 100,
+      batchSize: 250,
       concurrency: 2,
       pollIntervalMs: 250,
       retryLimit: 5,

@@ -23,7 +23,11 @@ export class QueueCountsResponse implements QueueCounts {
 }
 
 export class WebhookQueuesResponse {
-  @ApiProperty({ type: QueueCountsResponse, description: 'One job per stored event: the sync' })
+  @ApiProperty({
+    type: QueueCountsResponse,
+    description:
+      'The sync: stored events on the work list (one job each), and retries of failed syncs',
+  })
   events: QueueCountsResponse;
   @ApiProperty({ type: QueueCountsResponse, description: 'One job per (event, listener)' })
   listeners: QueueCountsResponse;

@@ -18,7 +18,11 @@ export interface WebhookQueueHealth {
   mode: 'inline' | 'queued';
   /** Null in inline mode. */
   queues: {
-    /** One job per stored event: the built-in sync. */
+    /**
+     * The built-in sync: each stored event still to sync counts as one job (the work list in `stripe_events`:
+     * waiting, active while a worker's claim is live, stuck once the claim's lease expired), plus the
+     * pg-boss jobs retrying the events whose sync failed (`retrying`, `failed`).
+     */
     events: QueueCounts;
     /** One job per (event, listener). */
     listeners: QueueCounts;

@@ -20,13 +20,17 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { StripeConnectConfigError } from '../../common/stripe-connect.errors.js';
 import { STRIPE_CONNECT_OPTIONS } from '../../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../../stripe-connect.options.js';
+import { PROCESSING_LEASE_SECONDS } from '../stripe-events.repository.js';
 import { JobLoop } from './job-loop.js';
+import { keepRenewing, renewalIntervalMs } from './lease-renewal.js';
 import {
   createQueueEngine,
   type QueueDefinition,
   type QueueEngine,
   type QueueJob,
 } from './pg-boss.loader.js';
+import { randomUUID } from 'node:crypto';
+import { QueuedEventsRepository, type ClaimedEvent } from './queued-events.repository.js';
 import { QueuedIngestService, type IngestOutcome } from './queued-ingest.service.js';
 import { QueuedListenersProcessor } from './queued-listeners.processor.js';
 import { QueuedSyncProcessor } from './queued-sync.processor.js';
@@ -41,13 +45,19 @@ import { StripeListenersRegistry } from './stripe-listeners.registry.js';
 import type { WebhookQueueHealth } from './webhook-queue-health.js';
 import { QueueHealthRepository } from './queue-health.repository.js';
 
+/** Listener jobs a worker takes at once at most (listeners of different objects run side by side). */
+const LISTENER_BATCH = 100;
+
 type QueuedOptions = Extract<ResolvedStripeConnectOptions['webhookProcessing'], { mode: 'queued' }>;
 
 @Injectable()
 export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookQueueService.name);
   private engine?: QueueEngine;
-  private readonly syncLoops: JobLoop<QueueJob<SyncJobData>>[] = [];
+  private readonly syncLoops: JobLoop<ClaimedEvent>[] = [];
+  private readonly retryLoops: JobLoop<QueueJob<SyncJobData>>[] = [];
+  /** Accounts of the batches this instance's sync workers hold (by batch count): the others claim around them. */
+  private readonly busyAccounts = new Map<string, number>();
   private readonly listenerLoops: JobLoop<QueueJob<ListenerJobData>>[] = [];
 
   constructor(
@@ -58,6 +68,7 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
     private readonly listenersProcessor: QueuedListenersProcessor,
     private readonly listeners: StripeListenersRegistry,
     private readonly health: QueueHealthRepository,
+    private readonly queuedEvents: QueuedEventsRepository,
     @Optional() private readonly emitter?: EventEmitter2,
   ) {}
 
@@ -90,14 +101,18 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
       return;
     }
     for (let i = 0; i < settings.concurrency; i += 1) {
+      // The work list: the stored events still to sync, each batch claimed under its own owner token.
+      let owner = '';
       this.syncLoops.push(
         new JobLoop(
-          SYNC_QUEUE,
-          () => engine.fetch<SyncJobData>(SYNC_QUEUE, { batchSize: settings.batchSize }),
-          async (jobs) => {
-            await this.syncProcessor.handle(engine, jobs);
-            this.wake('listeners');
+          'stripe_events (to sync)',
+          () => {
+            owner = randomUUID();
+            return this.queuedEvents.claimWork(owner, settings.batchSize, [
+              ...this.busyAccounts.keys(),
+            ]);
           },
+          (claimed) => this.syncClaimed(engine, claimed, owner),
           settings.pollIntervalMs,
           this.logger,
         ),
@@ -105,14 +120,30 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
       this.listenerLoops.push(
         new JobLoop(
           LISTENERS_QUEUE,
-          () => engine.fetch<ListenerJobData>(LISTENERS_QUEUE, { batchSize: settings.batchSize }),
+          () =>
+            engine.fetch<ListenerJobData>(LISTENERS_QUEUE, {
+              batchSize: Math.min(settings.batchSize, LISTENER_BATCH),
+            }),
           (jobs) => this.listenersProcessor.handle(engine, jobs),
           settings.pollIntervalMs,
           this.logger,
         ),
       );
     }
-    for (const loop of [...this.syncLoops, ...this.listenerLoops]) loop.start();
+    // Events whose sync failed, retried by pg-boss with backoff (rare: one worker per instance).
+    this.retryLoops.push(
+      new JobLoop(
+        SYNC_QUEUE,
+        () => engine.fetch<SyncJobData>(SYNC_QUEUE, { batchSize: settings.batchSize }),
+        async (jobs) => {
+          await this.syncProcessor.handle(engine, jobs);
+          if (this.listeners.any) this.wake('listeners');
+        },
+        Math.max(settings.pollIntervalMs, 1000),
+        this.logger,
+      ),
+    );
+    for (const loop of this.loops()) loop.start();
     this.logger.log(
       `queued webhook processing: ${settings.concurrency} worker(s) per queue, batches of ${settings.batchSize}`,
     );
@@ -123,8 +154,9 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
     const engine = this.engine;
     this.engine = undefined;
     await this.ingestion.close();
-    await Promise.all([...this.syncLoops, ...this.listenerLoops].map((loop) => loop.stop()));
+    await Promise.all(this.loops().map((loop) => loop.stop()));
     this.syncLoops.length = 0;
+    this.retryLoops.length = 0;
     this.listenerLoops.length = 0;
     await engine.stop({ graceful: false, wait: true, close: false });
   }
@@ -139,6 +171,44 @@ export class WebhookQueueService implements OnApplicationBootstrap, BeforeApplic
     const settings = this.options.webhookProcessing;
     if (settings.mode !== 'queued') return { mode: 'inline', queues: null };
     return { mode: 'queued', queues: await this.health.read(settings.schema) };
+  }
+
+  /**
+   * A work-list batch: its accounts kept from this instance's other workers' claims, and its claims renewed
+   * while it runs. Answers how many events it got through.
+   */
+  private async syncClaimed(
+    engine: QueueEngine,
+    claimed: ClaimedEvent[],
+    owner: string,
+  ): Promise<number> {
+    const accounts = claimed.flatMap((c) => (c.event.account ? [c.event.account] : []));
+    for (const id of accounts) this.busyAccounts.set(id, (this.busyAccounts.get(id) ?? 0) + 1);
+    const ids = claimed.map((c) => c.id);
+    const stopRenewing = keepRenewing(
+      () => this.queuedEvents.renewClaims(ids, owner),
+      renewalIntervalMs(PROCESSING_LEASE_SECONDS),
+      (error) =>
+        this.logger.warn(
+          `renewing a batch's claims: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    );
+    try {
+      const done = await this.syncProcessor.handleClaimed(engine, claimed, owner);
+      if (this.listeners.any) this.wake('listeners');
+      return done;
+    } finally {
+      stopRenewing();
+      for (const id of accounts) {
+        const left = this.busyAccounts.get(id)! - 1;
+        if (left) this.busyAccounts.set(id, left);
+        else this.busyAccounts.delete(id);
+      }
+    }
+  }
+
+  private loops(): { start(): void; stop(): Promise<void> }[] {
+    return [...this.syncLoops, ...this.retryLoops, ...this.listenerLoops];
   }
 
   private wake(which: 'sync' | 'listeners'): void {
