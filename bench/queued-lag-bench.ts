@@ -53,7 +53,13 @@ async function offer(
 ): Promise<Offered> {
   const agents = endpoints.map(
     () =>
-      new http.Agent({ keepAlive: true, maxSockets: Math.ceil(maxInFlight / endpoints.length) }),
+      // Idle sockets are dropped before the server's keep-alive timeout (5 s) would close them: otherwise a
+      // send can race the server's close of a socket left idle (an ECONNRESET no receiver could prevent).
+      new http.Agent({
+        keepAlive: true,
+        maxSockets: Math.ceil(maxInFlight / endpoints.length),
+        timeout: 4_000,
+      }),
   );
   const result: Offered = {
     sentAt: new Map(),
