@@ -191,28 +191,32 @@ export class QueuedEventsRepository {
 
   /**
    * Listeners that ran: each leaves its event's pending list; an event with none left is processed (its
-   * last error, from a listener that failed before and has now run, cleared).
+   * last error, from a listener that failed before and has now run, cleared). The rows are locked first, in
+   * id order (two listener batches finishing listeners of the same events never wait on each other in a
+   * cycle), and the list left is computed from the locked row itself: two batches finishing different
+   * listeners of one event at the same moment each remove their own, neither undoes the other's.
    */
   async listenersDone(
     manager: EntityManager,
     done: { id: string; listener: string }[],
   ): Promise<void> {
     if (!done.length) return;
+    const remaining = `ARRAY(SELECT "l" FROM unnest("e"."pending_listeners") AS "l" WHERE "l" <> ALL("d"."listeners"))`;
     await manager.query(
-      `UPDATE "stripe_events" AS "e" SET
-         "pending_listeners" = "r"."remaining",
-         "status" = CASE WHEN cardinality("r"."remaining") = 0 THEN 'processed' ELSE "e"."status" END,
-         "processed_at" = CASE WHEN cardinality("r"."remaining") = 0 THEN clock_timestamp() ELSE "e"."processed_at" END,
-         "last_error" = CASE WHEN cardinality("r"."remaining") = 0 THEN NULL ELSE "e"."last_error" END,
+      `WITH "d" AS (
+         SELECT "id", array_agg("listener") AS "listeners"
+         FROM jsonb_to_recordset($1::jsonb) AS "x"("id" text, "listener" text) GROUP BY "id"),
+       "locked" AS (
+         SELECT "id" FROM "stripe_events" WHERE "id" IN (SELECT "id" FROM "d") ORDER BY "id" FOR UPDATE)
+       UPDATE "stripe_events" AS "e" SET
+         "pending_listeners" = ${remaining},
+         "status" = CASE WHEN cardinality(${remaining}) = 0 THEN 'processed' ELSE "e"."status" END,
+         "processed_at" = CASE WHEN cardinality(${remaining}) = 0 THEN clock_timestamp() ELSE "e"."processed_at" END,
+         "last_error" = CASE WHEN cardinality(${remaining}) = 0 THEN NULL ELSE "e"."last_error" END,
          "updated_at" = now()
-       FROM (
-         SELECT "e2"."id", ARRAY(SELECT "l" FROM unnest("e2"."pending_listeners") AS "l"
-           WHERE "l" <> ALL("d"."listeners")) AS "remaining"
-         FROM (SELECT "id", array_agg("listener") AS "listeners"
-               FROM jsonb_to_recordset($1::jsonb) AS "x"("id" text, "listener" text) GROUP BY "id") AS "d"
-         JOIN "stripe_events" AS "e2" ON "e2"."id" = "d"."id"
-       ) AS "r"
-       WHERE "e"."id" = "r"."id" AND "e"."pending_listeners" IS NOT NULL`,
+       FROM "d"
+       WHERE "e"."id" = "d"."id" AND "e"."id" IN (SELECT "id" FROM "locked")
+         AND "e"."pending_listeners" IS NOT NULL`,
       [JSON.stringify(done)],
     );
   }
