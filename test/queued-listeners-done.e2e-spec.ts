@@ -25,18 +25,21 @@ describe('queued listeners finishing one event at once', () => {
   afterAll(() => t.close());
 
   const stored = async (id: string) => {
-    await db.getRepository(StripeEvent).insert({
-      id,
-      type: 'account.updated',
-      livemode: false,
-      apiVersion: null,
-      stripeCreatedAt: new Date(1_790_000_000_000),
-      payload: { id, object: 'event', type: 'account.updated' },
-      status: 'pending',
-      attempts: 1,
-      syncedAt: new Date(),
-      pendingListeners: [...LISTENERS],
-    } as Partial<StripeEvent> as StripeEvent);
+    const events = db.getRepository(StripeEvent);
+    await events.save(
+      events.create({
+        id,
+        type: 'account.updated',
+        livemode: false,
+        apiVersion: null,
+        stripeCreatedAt: new Date(1_790_000_000_000),
+        payload: { id, object: 'event', type: 'account.updated' },
+        status: 'pending',
+        attempts: 1,
+        syncedAt: new Date(),
+        pendingListeners: [...LISTENERS],
+      }),
+    );
   };
 
   it('keeps every listener that ran out of the list when two finish while the first is uncommitted', async () => {

@@ -41,7 +41,13 @@ export type MirrorOp =
 
 export type MirrorFamily = MirrorOp['family'];
 
-/** The order in which one transaction writes rows (parents first, then by id): every writer takes locks alike. */
+/**
+ * The order in which one transaction writes rows (parents first, then by id): every writer takes locks alike.
+ * Families that write rows of one table share a rank, so that their rows are taken in one id order: a
+ * PaymentIntent, a Charge object and a dispute all write the PaymentIntent's row of `stripe_charges` (two
+ * transactions writing PaymentIntents and Charges of the same two intents deadlocked when the PaymentIntents
+ * went first in each).
+ */
 const RANK: Record<MirrorFamily, number> = {
   account: 0,
   authorization: 1,
@@ -50,12 +56,12 @@ const RANK: Record<MirrorFamily, number> = {
   external_account: 4,
   customer: 5,
   payment_intent: 6,
-  charge: 7,
-  dispute: 8,
-  refund: 9,
-  application_fee: 10,
-  transfer: 11,
-  payout: 12,
+  charge: 6,
+  dispute: 6,
+  refund: 7,
+  application_fee: 8,
+  transfer: 9,
+  payout: 10,
 };
 
 /** The Stripe id of the row an operation writes. */
