@@ -306,3 +306,53 @@ describe('webhook intake edges, server against express', () => {
     }
   });
 });
+
+describe('a signed event the store cannot take, delivered beside others', () => {
+  let sandbox: StripeSandbox;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    ({ sandbox } = await startSandbox());
+    app = await startHost(sandbox, 'server');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sandbox?.close();
+  });
+
+  const poisons: [string, (event: Record<string, unknown>) => Record<string, unknown>][] = [
+    ['a created time no date holds', (event) => ({ ...event, created: 1e20 })],
+    ['a type longer than any Stripe type', (event) => ({ ...event, type: `x.${'y'.repeat(200)}` })],
+    ['an id longer than any Stripe id', (event) => ({ ...event, id: `evt_${'1'.repeat(300)}` })],
+    ['an account that is not an id', (event) => ({ ...event, account: { id: 'acct_1' } })],
+    ['an api version longer than any', (event) => ({ ...event, api_version: 'v'.repeat(100) })],
+    ['a livemode that is not a boolean', (event) => ({ ...event, livemode: 'sometimes' })],
+    ['no livemode', ({ livemode: _livemode, ...event }) => event],
+  ];
+
+  it.each(poisons)(
+    '%s: refused with 400 alone, the deliveries beside it processed',
+    async (_name, spoil) => {
+      const good = Array.from({ length: 5 }, (_, index) =>
+        JSON.stringify(eventOf('customer.updated', customerOf(`cus_poison_${_name}_${index}`))),
+      );
+      const poison = JSON.stringify(
+        spoil(
+          eventOf('customer.updated', customerOf('cus_poisoned')) as unknown as Record<
+            string,
+            unknown
+          >,
+        ),
+      );
+      const answers = await Promise.all(
+        [poison, ...good].map((body) =>
+          raw(app, post(PLATFORM, body, { 'Stripe-Signature': sign(body) })),
+        ),
+      );
+      expect(answers.slice(1)).toEqual(
+        Array(5).fill([{ status: 200, code: null, outcome: 'processed' }]),
+      );
+      expect(answers[0]).toEqual([{ status: 400, code: 'invalid_payload', outcome: null }]);
+    },
+  );
+});
