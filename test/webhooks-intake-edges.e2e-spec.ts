@@ -330,6 +330,25 @@ describe('a signed event the store cannot take, delivered beside others', () => 
     ['no livemode', ({ livemode: _livemode, ...event }) => event],
   ];
 
+  it('a number PostgreSQL cannot hold: that delivery alone fails (5xx, kept for redelivery), the others are processed', async () => {
+    const good = Array.from({ length: 5 }, (_, index) =>
+      JSON.stringify(eventOf('customer.updated', customerOf(`cus_poison_number_${index}`))),
+    );
+    const poison = JSON.stringify(
+      eventOf('customer.updated', customerOf('cus_poisoned_number')),
+    ).replace('"livemode":false', '"balance":1e400000,"livemode":false');
+    const answers = await Promise.all(
+      [poison, ...good].map((body) =>
+        raw(app, post(PLATFORM, body, { 'Stripe-Signature': sign(body) })),
+      ),
+    );
+    expect(answers.slice(1)).toEqual(
+      Array(5).fill([{ status: 200, code: null, outcome: 'processed' }]),
+    );
+    expect(answers[0]).toHaveLength(1);
+    expect(answers[0][0].status).toBeGreaterThanOrEqual(500);
+  });
+
   it.each(poisons)(
     '%s: refused with 400 alone, the deliveries beside it processed',
     async (_name, spoil) => {
