@@ -28,6 +28,11 @@ const CONNECT = '/stripe/webhooks/connect';
 const SECRET = 'whsec_edges';
 const signer = new Stripe('sk_test_signer');
 
+/** Every line the apps logged, at any level. */
+const logged: string[] = [];
+const capture = (message: unknown, ...rest: unknown[]) =>
+  void logged.push([message, ...rest].map((part) => String(part)).join(' '));
+
 async function startHost(
   sandbox: StripeSandbox,
   intake: StripeConnectModuleOptions['webhookIntake'],
@@ -48,7 +53,10 @@ async function startHost(
   })
   class EdgesHostModule {}
   const moduleRef = await Test.createTestingModule({ imports: [EdgesHostModule] }).compile();
-  const app = moduleRef.createNestApplication({ rawBody: true, logger: false });
+  const app = moduleRef.createNestApplication({
+    rawBody: true,
+    logger: { log: capture, warn: capture, error: capture, debug: capture, verbose: capture },
+  });
   await app.listen(0, '127.0.0.1');
   return app;
 }
@@ -347,6 +355,17 @@ describe('a signed event the store cannot take, delivered beside others', () => 
     );
     expect(answers[0]).toHaveLength(1);
     expect(answers[0][0].status).toBeGreaterThanOrEqual(500);
+  });
+
+  it('never logs a secret, a signature or a body, whatever was refused or failed', () => {
+    expect(logged.some((line) => line.includes('refused'))).toBe(true);
+    expect(logged.some((line) => line.includes('numeric'))).toBe(true);
+    for (const line of logged) {
+      expect(line).not.toContain(SECRET);
+      expect(line).not.toMatch(/v1=[0-9a-f]{16}/);
+      expect(line).not.toContain('@example.com');
+      expect(line).not.toContain('"object"');
+    }
   });
 
   it.each(poisons)(
