@@ -198,21 +198,20 @@ export class QueuedEventsRepository {
     done: { id: string; listener: string }[],
   ): Promise<void> {
     if (!done.length) return;
+    // What remains is computed from the row being updated (the version a concurrent batch of the same event's
+    // other listeners left), never from a snapshot read beside it: two batches would each write back the
+    // listener the other just removed.
+    const remaining = `ARRAY(SELECT "l" FROM unnest("e"."pending_listeners") AS "l" WHERE "l" <> ALL("d"."listeners"))`;
     await manager.query(
       `UPDATE "stripe_events" AS "e" SET
-         "pending_listeners" = "r"."remaining",
-         "status" = CASE WHEN cardinality("r"."remaining") = 0 THEN 'processed' ELSE "e"."status" END,
-         "processed_at" = CASE WHEN cardinality("r"."remaining") = 0 THEN clock_timestamp() ELSE "e"."processed_at" END,
-         "last_error" = CASE WHEN cardinality("r"."remaining") = 0 THEN NULL ELSE "e"."last_error" END,
+         "pending_listeners" = ${remaining},
+         "status" = CASE WHEN cardinality(${remaining}) = 0 THEN 'processed' ELSE "e"."status" END,
+         "processed_at" = CASE WHEN cardinality(${remaining}) = 0 THEN clock_timestamp() ELSE "e"."processed_at" END,
+         "last_error" = CASE WHEN cardinality(${remaining}) = 0 THEN NULL ELSE "e"."last_error" END,
          "updated_at" = now()
-       FROM (
-         SELECT "e2"."id", ARRAY(SELECT "l" FROM unnest("e2"."pending_listeners") AS "l"
-           WHERE "l" <> ALL("d"."listeners")) AS "remaining"
-         FROM (SELECT "id", array_agg("listener") AS "listeners"
-               FROM jsonb_to_recordset($1::jsonb) AS "x"("id" text, "listener" text) GROUP BY "id") AS "d"
-         JOIN "stripe_events" AS "e2" ON "e2"."id" = "d"."id"
-       ) AS "r"
-       WHERE "e"."id" = "r"."id" AND "e"."pending_listeners" IS NOT NULL`,
+       FROM (SELECT "id", array_agg("listener") AS "listeners"
+             FROM jsonb_to_recordset($1::jsonb) AS "x"("id" text, "listener" text) GROUP BY "id") AS "d"
+       WHERE "e"."id" = "d"."id" AND "e"."pending_listeners" IS NOT NULL`,
       [JSON.stringify(done)],
     );
   }
