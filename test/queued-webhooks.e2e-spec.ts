@@ -426,8 +426,8 @@ if (onPostgres) {
       const t = await startApp({ batchSize: 3 });
       const [held, free] = await Promise.all([createSeller(stripe), createSeller(stripe)]);
       const now = Math.floor(Date.now() / 1000);
-      // More of the held account's events than a batch takes, all older than the free account's.
-      const heldEvents = [0, 1, 2, 3].map((i) =>
+      // More of the held account's events than both workers' batches take, all older than the free account's.
+      const heldEvents = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
         accountUpdate(held, now - 10 + i, `held${i}@example.com`),
       );
       const freeEvent = accountUpdate(free, now, 'free@example.com');
@@ -457,7 +457,7 @@ if (onPostgres) {
       });
       expect(
         (await t.app.get(DataSource).getRepository(Account).findOneByOrFail({ id: held.id })).email,
-      ).toBe('held3@example.com');
+      ).toBe('held7@example.com');
       await t.close();
     }, 60_000);
 
