@@ -107,6 +107,7 @@ if (onPostgres) {
         logger?: CapturingLogger;
         retryDelaySeconds?: number;
         retryLimit?: number;
+        batchSize?: number;
       } = {},
     ): Promise<TestApp> => {
       const t = await createTestApp({
@@ -124,6 +125,7 @@ if (onPostgres) {
           workers: options.workers ?? true,
           retryDelaySeconds: options.retryDelaySeconds ?? QUEUED.retryDelaySeconds,
           retryLimit: options.retryLimit ?? QUEUED.retryLimit,
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         },
         logger: options.logger,
       });
@@ -419,6 +421,45 @@ if (onPostgres) {
       ).toBe('held@example.com');
       await t.close();
     });
+
+    it('reaches the events behind a whole batch of an account another batch holds (no head-of-line wait)', async () => {
+      const t = await startApp({ batchSize: 3 });
+      const [held, free] = await Promise.all([createSeller(stripe), createSeller(stripe)]);
+      const now = Math.floor(Date.now() / 1000);
+      // More of the held account's events than both workers' batches take, all older than the free account's.
+      const heldEvents = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
+        accountUpdate(held, now - 10 + i, `held${i}@example.com`),
+      );
+      const freeEvent = accountUpdate(free, now, 'free@example.com');
+      const session = t.app.get(DataSource).createQueryRunner();
+      await session.connect();
+      const lock = [17976, `account:${held.id}`];
+      await session.query('SELECT pg_advisory_lock($1, hashtext($2))', lock);
+      try {
+        for (const event of heldEvents) await send(t, event);
+        await send(t, freeEvent);
+        await until(
+          'the free account processed while the held one is busy',
+          async () => (await stored(t, freeEvent.id))?.status === 'processed',
+          10_000,
+        );
+        expect(await stored(t, heldEvents[0].id)).toMatchObject({
+          status: 'pending',
+          syncedAt: null,
+        });
+      } finally {
+        await session.query('SELECT pg_advisory_unlock($1, hashtext($2))', lock);
+        await session.release();
+      }
+      await until('the held account processed once free', async () => {
+        const records = await Promise.all(heldEvents.map((event) => stored(t, event.id)));
+        return records.every((record) => record?.status === 'processed');
+      });
+      expect(
+        (await t.app.get(DataSource).getRepository(Account).findOneByOrFail({ id: held.id })).email,
+      ).toBe('held7@example.com');
+      await t.close();
+    }, 60_000);
 
     it('loses nothing when an instance stops with jobs in flight', async () => {
       const first = await startApp();

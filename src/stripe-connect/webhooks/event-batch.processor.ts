@@ -34,6 +34,10 @@ export interface ClaimedEvent {
 /** The claim is renewed this often while its holder works (a third of the lease). */
 const LEASE_RENEWAL_MS = (PROCESSING_LEASE_SECONDS * 1000) / 3;
 
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -117,11 +121,12 @@ export class EventBatchProcessor {
         if (error instanceof BatchConflictError) this.logger.debug(why);
         else this.logger.warn(why);
       }
-      claimed = await this.events.insertAndClaimMany(deliveries);
+      const refused = new Map<string, Error>();
+      claimed = await this.claimApart(deliveries, refused);
       const outcomes = new Map<string, Promise<EventOutcome>>();
       for (const claim of claimed.values())
         outcomes.set(claim.record.id, Promise.resolve(await this.processOne(claim)));
-      return this.answersFor(events, outcomes);
+      return this.answersFor(events, outcomes, refused);
     }
     const answers = new Map<string, Promise<EventOutcome>>();
     deliveries.forEach(({ event }, index) => {
@@ -135,13 +140,50 @@ export class EventBatchProcessor {
     return this.answersFor(events, answers);
   }
 
-  /** One answer per event given, in order: null when not claimed, `duplicate` for a repeat of a processed one. */
+  /**
+   * Stores and claims the deliveries of a group that could not commit, outside any transaction; when they
+   * cannot be stored together, each alone, so one the store refuses (a value PostgreSQL cannot hold) fails
+   * only its own delivery (its error in `refused`), as queued ingest does.
+   */
+  private async claimApart(
+    deliveries: { event: Stripe.Event; owner: string }[],
+    refused: Map<string, Error>,
+  ): Promise<Map<string, ClaimedEvent>> {
+    try {
+      return await this.events.insertAndClaimMany(deliveries);
+    } catch (error) {
+      if (deliveries.length === 1) {
+        refused.set(deliveries[0].event.id, asError(error));
+        return new Map();
+      }
+      this.logger.warn(
+        `storing ${deliveries.length} deliveries together failed (${describe(error)}): storing each alone`,
+      );
+      const claimed = new Map<string, ClaimedEvent>();
+      for (const delivery of deliveries) {
+        try {
+          for (const [id, claim] of await this.events.insertAndClaimMany([delivery]))
+            claimed.set(id, claim);
+        } catch (alone) {
+          refused.set(delivery.event.id, asError(alone));
+        }
+      }
+      return claimed;
+    }
+  }
+
+  /**
+   * One answer per event given, in order: null when not claimed, `duplicate` for a repeat of a processed one,
+   * the store's error for one it refused.
+   */
   private answersFor(
     events: Stripe.Event[],
     answers: Map<string, Promise<EventOutcome>>,
+    refused = new Map<string, Error>(),
   ): Promise<EventOutcome | null>[] {
     const answered = new Set<string>();
     return events.map((event) => {
+      if (refused.has(event.id)) return Promise.reject(refused.get(event.id)!);
       const answer = answers.get(event.id);
       if (!answer) return Promise.resolve(null);
       if (answered.has(event.id))

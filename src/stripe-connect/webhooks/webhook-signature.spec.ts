@@ -17,6 +17,7 @@ const body = JSON.stringify({
   object: 'event',
   type: 'customer.updated',
   created: timestamp,
+  livemode: false,
   data: { object: { id: 'cus_1', object: 'customer', name: 'Zoë Łukasz 東京 🚀' } },
 });
 const raw = Buffer.from(body);

@@ -37,16 +37,37 @@ export function readableEventId(rawBody: Buffer): string | null {
   return match ? match[1] : null;
 }
 
+/** The latest `created` an event may carry (the end of year 9999, in seconds): a date every store holds. */
+const LATEST_CREATED = 253_402_300_799;
+
+/** Absent, null, or a string of at most `max` characters. */
+function optionalText(value: unknown, max: number): boolean {
+  return (
+    value === undefined || value === null || (typeof value === 'string' && value.length <= max)
+  );
+}
+
+/**
+ * An event as the store takes it: each attribute the event row keeps (id, type, account, api version,
+ * `created`, `livemode`) of Stripe's kind and within its column, so that one signed but malformed event is
+ * refused alone instead of failing the group commit it would share with other deliveries.
+ */
 function isEvent(value: unknown): value is Stripe.Event {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const event = value as Record<string, unknown>;
   const data = event.data as Record<string, unknown> | undefined;
   return (
     typeof event.id === 'string' &&
-    /^evt_\w+$/.test(event.id) &&
+    /^evt_\w{1,251}$/.test(event.id) &&
     typeof event.type === 'string' &&
     event.type.length > 0 &&
-    typeof event.created === 'number' &&
+    event.type.length <= 128 &&
+    Number.isSafeInteger(event.created) &&
+    (event.created as number) >= 0 &&
+    (event.created as number) <= LATEST_CREATED &&
+    typeof event.livemode === 'boolean' &&
+    optionalText(event.account, 255) &&
+    optionalText(event.api_version, 64) &&
     typeof data === 'object' &&
     data !== null &&
     typeof data.object === 'object' &&

@@ -14,19 +14,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { InvalidWebhookPayloadError } from '../common/stripe-connect.errors.js';
 import {
   STRIPE_CONNECT_OPTIONS,
   STRIPE_CONNECT_ROUTE_PREFIXES,
   type StripeConnectRoutePrefixes,
 } from '../stripe-connect.constants.js';
 import type { ResolvedStripeConnectOptions } from '../stripe-connect.options.js';
-import {
-  answerDelivery,
-  sendJson,
-  sendError,
-  webhookKinds,
-} from './webhooks.fast-path.middleware.js';
+import { answerDelivery, sendJson, webhookKinds } from './webhooks.fast-path.middleware.js';
 import { WebhooksService, type WebhookEndpointKind } from './webhooks.service.js';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -117,11 +111,7 @@ export class WebhooksServerIntake implements OnApplicationBootstrap {
     });
     req.on('end', () => {
       if (refused) return;
-      if (size === 0) {
-        this.webhooks.rejected(kind, 'empty_body', null);
-        sendError(res, new InvalidWebhookPayloadError('The body is empty', 'empty_body'));
-        return;
-      }
+      // An empty (chunked) body is refused by the signature check, in its order (header first), as Express's.
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       answerDelivery(this.webhooks, kind, body, req.headers['stripe-signature'], res);
     });
