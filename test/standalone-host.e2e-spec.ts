@@ -5,18 +5,12 @@
  * and the configurable rate limits.
  */
 import type { INestApplication } from '@nestjs/common';
-import { Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildDataSourceOptions } from '../src/database/data-source-options.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeSandbox } from '../src/stripe-sandbox/index.js';
-import { StripeConnectModule } from '../src/stripe-connect/index.js';
 import { sellerForm } from './support/forms.js';
+import { createLibraryHost } from './support/library-host.js';
 import { startSandbox } from './support/sandbox.js';
-import { createTestDatabase } from './support/test-database.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const SECRETS = {
@@ -120,28 +114,21 @@ describe('a host that adds nothing but getUser', () => {
     const stripe = { secretKey: 'sk_test_standalone', apiBase: sandbox.url, ...SECRETS };
     demo = await createTestApp({ stripe: { kind: 'stripe', ...stripe } });
 
-    const database = await createTestDatabase(inject('testDatabaseRun'));
-    @Module({
-      imports: [
-        TypeOrmModule.forRoot({ ...buildDataSourceOptions(database), migrationsRun: true }),
-        EventEmitterModule.forRoot({ wildcard: true }),
-        StripeConnectModule.forRoot({
-          ...stripe,
-          publicUrl: 'https://bare.example.com',
-          rateLimit: { limit: 3, ttlMs: 60_000 },
-          // The host's own authentication: a trusted header set by its gateway.
-          getUser: (req) => {
-            const header = req.headers['x-user'];
-            if (typeof header !== 'string' || !header) return undefined;
-            const [id, role] = header.split(':');
-            return { id, platform: role === 'platform' };
-          },
-        }),
-      ],
-    })
-    class BareHostModule {}
-    const moduleRef = await Test.createTestingModule({ imports: [BareHostModule] }).compile();
-    bare = moduleRef.createNestApplication({ rawBody: true, logger: false });
+    bare = await createLibraryHost(
+      {
+        ...stripe,
+        publicUrl: 'https://bare.example.com',
+        rateLimit: { limit: 3, ttlMs: 60_000 },
+        // The host's own authentication: a trusted header set by its gateway.
+        getUser: (req) => {
+          const header = req.headers['x-user'];
+          if (typeof header !== 'string' || !header) return undefined;
+          const [id, role] = header.split(':');
+          return { id, platform: role === 'platform' };
+        },
+      },
+      { rawBody: true, logger: false },
+    );
     await bare.init();
 
     hosts.demo = {

@@ -5,23 +5,16 @@
  * on one keep-alive socket, `Expect: 100-continue`, an upload aborted mid-body, a trailing slash, HEAD and
  * OPTIONS) get the same status and error code from both, never a 500.
  */
-import { Module, type INestApplication } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import type { INestApplication } from '@nestjs/common';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildDataSourceOptions } from '../src/database/data-source-options.js';
-import {
-  StripeConnectModule,
-  type StripeConnectModuleOptions,
-} from '../src/stripe-connect/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StripeConnectModuleOptions } from '../src/stripe-connect/index.js';
 import type { StripeSandbox } from '../src/stripe-sandbox/index.js';
+import { createLibraryHost } from './support/library-host.js';
 import { startSandbox } from './support/sandbox.js';
 import { eventOf } from './support/stripe-events.js';
-import { createTestDatabase } from './support/test-database.js';
 
 const PLATFORM = '/stripe/webhooks';
 const CONNECT = '/stripe/webhooks/connect';
@@ -37,26 +30,19 @@ async function startHost(
   sandbox: StripeSandbox,
   intake: StripeConnectModuleOptions['webhookIntake'],
 ): Promise<INestApplication> {
-  const database = await createTestDatabase(inject('testDatabaseRun'));
-  @Module({
-    imports: [
-      TypeOrmModule.forRoot({ ...buildDataSourceOptions(database), migrationsRun: true }),
-      EventEmitterModule.forRoot({ wildcard: true }),
-      StripeConnectModule.forRoot({
-        secretKey: 'sk_test_edges',
-        apiBase: sandbox.url,
-        webhookSecrets: [SECRET],
-        connectWebhookSecrets: [SECRET],
-        webhookIntake: intake,
-      }),
-    ],
-  })
-  class EdgesHostModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [EdgesHostModule] }).compile();
-  const app = moduleRef.createNestApplication({
-    rawBody: true,
-    logger: { log: capture, warn: capture, error: capture, debug: capture, verbose: capture },
-  });
+  const app = await createLibraryHost(
+    {
+      secretKey: 'sk_test_edges',
+      apiBase: sandbox.url,
+      webhookSecrets: [SECRET],
+      connectWebhookSecrets: [SECRET],
+      webhookIntake: intake,
+    },
+    {
+      rawBody: true,
+      logger: { log: capture, warn: capture, error: capture, debug: capture, verbose: capture },
+    },
+  );
   await app.listen(0, '127.0.0.1');
   return app;
 }

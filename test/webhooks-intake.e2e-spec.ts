@@ -5,27 +5,22 @@
  * string, other methods and paths), in a host of its own that imports `StripeConnectModule`. The server intake
  * needs no `rawBody` from the host, and the host's middleware sees no delivery; it sees everything else.
  */
-import { Module, type INestApplication } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
-import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import type { INestApplication } from '@nestjs/common';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildDataSourceOptions } from '../src/database/data-source-options.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Customer,
-  StripeConnectModule,
   StripeEvent,
   type StripeConnectModuleOptions,
 } from '../src/stripe-connect/index.js';
 import type { StripeSandbox } from '../src/stripe-sandbox/index.js';
+import { createLibraryHost } from './support/library-host.js';
 import { startSandbox } from './support/sandbox.js';
 import { deliver, eventOf } from './support/stripe-events.js';
-import { createTestDatabase } from './support/test-database.js';
 
 const PLATFORM = '/stripe/webhooks';
 const CONNECT = '/stripe/webhooks/connect';
@@ -45,30 +40,23 @@ async function startHost(
   intake: StripeConnectModuleOptions['webhookIntake'],
   rawBody: boolean,
 ): Promise<Host> {
-  const database = await createTestDatabase(inject('testDatabaseRun'));
-  @Module({
-    imports: [
-      TypeOrmModule.forRoot({ ...buildDataSourceOptions(database), migrationsRun: true }),
-      EventEmitterModule.forRoot({ wildcard: true }),
-      StripeConnectModule.forRoot({
-        secretKey: 'sk_test_intake',
-        apiBase: sandbox.url,
-        webhookSecrets: [SECRET],
-        connectWebhookSecrets: [SECRET],
-        webhookIntake: intake,
-      }),
-    ],
-  })
-  class IntakeHostModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [IntakeHostModule] }).compile();
-  const app = moduleRef.createNestApplication({
-    rawBody,
-    logger: {
-      log: () => undefined,
-      error: () => undefined,
-      warn: (message: unknown) => void warnings.push(String(message)),
+  const app = await createLibraryHost(
+    {
+      secretKey: 'sk_test_intake',
+      apiBase: sandbox.url,
+      webhookSecrets: [SECRET],
+      connectWebhookSecrets: [SECRET],
+      webhookIntake: intake,
     },
-  });
+    {
+      rawBody,
+      logger: {
+        log: () => undefined,
+        error: () => undefined,
+        warn: (message: unknown) => void warnings.push(String(message)),
+      },
+    },
+  );
   const seen: string[] = [];
   app.use((req: { method: string; url: string }, _res: unknown, next: () => void) => {
     seen.push(`${req.method} ${req.url}`);
